@@ -1,0 +1,86 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** The default host; Volcengine Ark and BytePlus serve the same paths. */
+export const DEFAULT_BASE_URL = 'https://api.aiid.edu.kg';
+
+export class SeedanceApi implements ICredentialType {
+	name = 'seedanceApi';
+
+	displayName = 'Seedance API';
+
+	icon: Icon = { light: 'file:../icons/seedance.svg', dark: 'file:../icons/seedance.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-seedance/n8n-nodes-seedance#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Sent as "Authorization: Bearer <key>" to the base URL below, and nowhere else',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			required: true,
+			description:
+				'Aggregator (default): https://api.aiid.edu.kg. Volcengine Ark (China): https://ark.cn-beijing.volces.com. BytePlus ModelArk (international): https://ark.ap-southeast.bytepluses.com. A trailing slash is fine.',
+		},
+		{
+			displayName:
+				'This Base URL uses plain http to a host that is not this machine: the API key would cross the network unencrypted. Use https.',
+			name: 'insecureBaseUrlNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: {
+					baseUrl: [
+						{
+							_cnd: {
+								regex: '^\\s*http://(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(/|$))',
+							},
+						},
+					],
+				},
+			},
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+		},
+	};
+
+	/**
+	 * Reads a task that does not exist: free, creates nothing. A working key gets 404 (task
+	 * not found), which passes; a refused key gets 401 or 403, which fails with a clear message.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "") }}',
+			url: '/api/v3/contents/generations/tasks/n8n-credential-check',
+			method: 'GET',
+			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
+		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: 'The API key was refused (HTTP 401)' } },
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'The account or permission was refused (HTTP 403): check billing and model access' },
+			},
+		],
+	};
+}

@@ -1,0 +1,134 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+
+const WAITING_OPERATIONS = ['generate', 'wait'];
+const DOWNLOADING_OPERATIONS = ['generate', 'get', 'wait'];
+
+/**
+ * Waiting, download and output settings, shared by the operations that use them. The
+ * defaults are literals (n8n's lint reads them); execution/itemSettings.ts holds the same values.
+ */
+export const waitAndOutputFields: INodeProperties[] = [
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to wait until the video is ready. Off: output the new task (with its ID) at once, e.g. to continue with a callback or a later "Wait for Task".',
+		displayOptions: { show: { operation: ['generate'] } },
+	},
+	{
+		displayName: 'Download Video',
+		name: 'downloadVideo',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to put the finished video into the output item as binary data',
+		displayOptions: {
+			show: { operation: DOWNLOADING_OPERATIONS },
+			hide: { waitForCompletion: [false] },
+		},
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a flat item (task ID, status, video URL, ...) instead of the raw API task object',
+		displayOptions: { show: { operation: ['generate', 'get', 'wait', 'list'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Download Last Frame',
+				name: 'downloadLastFrame',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also download the last frame (when the task was created with return_last_frame)',
+				displayOptions: { show: { '/operation': DOWNLOADING_OPERATIONS } },
+			},
+			{
+				displayName: 'Max Concurrent Requests',
+				name: 'maxConcurrentRequests',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description:
+					'How many HTTP requests this node may have open at once across all items. Tasks of all items are still created and waited on together.',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWait',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 1200,
+				description: 'How long to wait for a task before giving up (see "On Timeout")',
+				displayOptions: { show: { '/operation': WAITING_OPERATIONS } },
+			},
+			{
+				displayName: 'On Timeout',
+				name: 'onTimeout',
+				type: 'options',
+				default: 'error',
+				options: [
+					{ name: 'Fail With the Task ID', value: 'error', description: 'The item fails; the message carries the task ID' },
+					{ name: 'Output the Running Task', value: 'output', description: 'Output the task as it is (queued or running)' },
+				],
+				description: 'What to do when the maximum wait passes and the task is still running',
+				displayOptions: { show: { '/operation': WAITING_OPERATIONS } },
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description: 'How often to read the task status while waiting',
+				displayOptions: { show: { '/operation': WAITING_OPERATIONS } },
+			},
+			{
+				displayName: 'Prompt Placement',
+				name: 'promptPlacement',
+				type: 'options',
+				default: 'auto',
+				options: [
+					{ name: 'Auto (by Base URL)', value: 'auto', description: 'Ark and BytePlus hosts: content text item; others: prompt field' },
+					{ name: 'Both', value: 'both' },
+					{ name: 'Content Text Item', value: 'contentText' },
+					{ name: 'Prompt Field', value: 'promptField' },
+				],
+				description: 'Where the prompt goes in the request body',
+				displayOptions: { show: { '/operation': ['generate'] } },
+			},
+			{
+				displayName: 'Put Last Frame in Field',
+				name: 'lastFrameBinaryPropertyName',
+				type: 'string',
+				default: 'lastFrame',
+				description: 'Binary field of the output item for the last frame',
+				displayOptions: { show: { '/operation': DOWNLOADING_OPERATIONS } },
+			},
+			{
+				displayName: 'Put Video in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Binary field of the output item for the video',
+				displayOptions: { show: { '/operation': DOWNLOADING_OPERATIONS } },
+			},
+			{
+				displayName: 'Request Timeout (Seconds)',
+				name: 'requestTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description: 'How long one API request may take before it counts as failed',
+			},
+		],
+	},
+];

@@ -1,0 +1,153 @@
+import { type INode, NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
+
+import { certainlyNotAccepted } from '../transport/retryPolicy';
+import type { RequestFailure } from './requestFailure';
+
+/** What the node was doing when a request failed; it shapes the message. */
+export type Action = 'create' | 'get' | 'list' | 'delete' | 'download';
+
+export interface ErrorScope {
+	action: Action;
+	itemIndex: number;
+	taskId?: string;
+}
+
+/** An error that knows the task it concerns, so Continue On Fail can output the task ID. */
+export type TaskAwareError = (NodeApiError | NodeOperationError) & { taskId?: string };
+
+const ACTION_NOUN: Record<Action, string> = {
+	create: 'creating the task',
+	get: 'reading the task',
+	list: 'listing tasks',
+	delete: 'deleting the task',
+	download: 'downloading the video',
+};
+
+function where(scope: ErrorScope): string {
+	const task = scope.taskId ? `, task ${scope.taskId}` : '';
+	return ` [item ${scope.itemIndex}${task}]`;
+}
+
+function withTaskId<T extends NodeApiError | NodeOperationError>(error: T, taskId?: string): T & { taskId?: string } {
+	const tagged = error as T & { taskId?: string };
+	if (taskId) {
+		tagged.taskId = taskId;
+		tagged.context.taskId = taskId;
+	}
+	return tagged;
+}
+
+/** A user-facing error about bad input, raised before any request is sent. */
+export function inputError(node: INode, itemIndex: number, field: string, problem: string): NodeOperationError {
+	return new NodeOperationError(node, `${field}: ${problem} [item ${itemIndex}]`, {
+		itemIndex,
+		description: `Fix the "${field}" parameter of item ${itemIndex}. No request was sent.`,
+	});
+}
+
+/** A task that reached a final status other than succeeded. */
+export function taskEndedError(
+	node: INode,
+	itemIndex: number,
+	task: { id: string; status: string; errorCode?: string; errorMessage?: string },
+): TaskAwareError {
+	const reason = task.errorCode || task.errorMessage ? `: ${[task.errorCode, task.errorMessage].filter(Boolean).join(': ')}` : '';
+	const known = ['failed', 'expired', 'cancelled'].includes(task.status);
+	const message = known
+		? `The task ended ${task.status}${reason}`
+		: `The task ended with an unexpected status "${task.status}"${reason}`;
+	return withTaskId(
+		new NodeOperationError(node, `${message}${where({ action: 'get', itemIndex, taskId: task.id })}`, {
+			itemIndex,
+			description: `Task ID: ${task.id}. Use "Get Task" with this ID to inspect it.`,
+		}),
+		task.id,
+	);
+}
+
+/** The execution was cancelled while the item was being served. */
+export function cancelledError(node: INode, scope: ErrorScope): TaskAwareError {
+	const keep = scope.taskId ? ` The task keeps running on the server: its ID is ${scope.taskId}.` : '';
+	return withTaskId(
+		new NodeOperationError(node, `The execution was cancelled while ${ACTION_NOUN[scope.action]}${where(scope)}`, {
+			itemIndex: scope.itemIndex,
+			description: `Cancelled.${keep}`,
+		}),
+		scope.taskId,
+	);
+}
+
+/** A request that failed for good, after any retries its policy allowed. */
+export function requestFailedError(
+	node: INode,
+	failure: RequestFailure,
+	attempts: number,
+	scope: ErrorScope,
+): TaskAwareError {
+	const details: string[] = [];
+	if (attempts > 1) details.push(`Gave up after ${attempts} attempts.`);
+	if (scope.action === 'create' && !certainlyNotAccepted(failure)) {
+		details.push(
+			'The server may still have created (and billed) the task, so the request was not sent again. Check "List Tasks" before running this item again.',
+		);
+	}
+	if (scope.taskId) details.push(`Task ID: ${scope.taskId}.`);
+	const error = new NodeApiError(node, { ...failure } as unknown as JsonObject, {
+		message: `${headlineFor(failure, scope.action)}${where(scope)}`,
+		description: details.join(' ') || undefined,
+		httpCode: failure.kind === 'transport' ? undefined : String(failure.status),
+		itemIndex: scope.itemIndex,
+	});
+	return withTaskId(error, scope.taskId);
+}
+
+/**
+ * Makes sure what leaves an item is an n8n error naming the item and, when one exists, the
+ * task. Errors built by the functions above pass through (tagged with the task ID).
+ */
+export function toNodeError(node: INode, error: unknown, scope: ErrorScope): TaskAwareError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		return withTaskId(error, scope.taskId ?? (error as TaskAwareError).taskId);
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return withTaskId(new NodeOperationError(node, `${message}${where(scope)}`, { itemIndex: scope.itemIndex }), scope.taskId);
+}
+
+function serverSays(failure: Extract<RequestFailure, { kind: 'http' }>): string {
+	const code = failure.code ? ` ${failure.code}` : '';
+	const param = failure.param ? `, param: ${failure.param}` : '';
+	const message = failure.message ? `: ${failure.message}` : '';
+	return `(HTTP ${failure.status}${code}${param})${message}`;
+}
+
+function headlineFor(failure: RequestFailure, action: Action): string {
+	if (failure.kind === 'transport') {
+		return `Could not complete ${ACTION_NOUN[action]}: ${failure.message}`;
+	}
+	if (failure.kind === 'badBody') {
+		return `The API answered ${ACTION_NOUN[action]} with HTTP ${failure.status} and ${failure.message}`;
+	}
+	const says = serverSays(failure);
+	const missingEndpoint = failure.status === 405 || (failure.status === 404 && !failure.code);
+	if ((action === 'list' || action === 'delete') && missingEndpoint) {
+		const what = action === 'list' ? 'listing tasks' : 'cancelling or deleting tasks';
+		return `This provider does not offer ${what} ${says}. Listing and deleting are Volcengine Ark / BytePlus features; point the credential's Base URL at one of them`;
+	}
+	switch (failure.status) {
+		case 401:
+			return `The API key was refused ${says}`;
+		case 403:
+			return action === 'download'
+				? `The download link was refused, most likely because it expired (links last about 24 hours) ${says}`
+				: `The account or permission was refused ${says}`;
+		case 404:
+			if (action === 'create') return `Unknown model or endpoint ${says}`;
+			if (action === 'download') return `The video file was not found ${says}`;
+			return `Task not found ${says}`;
+		case 429:
+			return `Rate limited by the API ${says}`;
+		default:
+			if (failure.status >= 500) return `The Seedance server failed while ${ACTION_NOUN[action]} ${says}`;
+			return `The API rejected ${ACTION_NOUN[action]} ${says}`;
+	}
+}

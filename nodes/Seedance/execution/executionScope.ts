@@ -1,0 +1,74 @@
+import type { IExecuteSingleFunctions } from 'n8n-workflow';
+
+import { RequestLimiter } from '../transport/requestLimiter';
+
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 10;
+
+/**
+ * State shared by all items of one run of one Seedance node.
+ *
+ * RoutingNode starts every item's request in one synchronous loop: each item's preSend
+ * begins (and registers here) before any item can send. That gives two guarantees:
+ * - the request limiter bounds the node's open HTTP requests across all items;
+ * - no item sends anything until every item has been prepared and validated, and when one
+ *   item's input is bad (and Continue On Fail is off) no request is sent at all.
+ */
+export class ExecutionScope {
+	readonly limiter: RequestLimiter;
+	private preparing = 0;
+	private readonly preparedWaiters: Array<() => void> = [];
+	private invalidInput: Error | undefined;
+
+	constructor(maxConcurrentRequests: number) {
+		this.limiter = new RequestLimiter(maxConcurrentRequests);
+	}
+
+	/** Called synchronously at the start of an item's preSend; returns its completion. */
+	beginPreparation(): (error?: Error, blocksOthers?: boolean) => void {
+		this.preparing++;
+		let finished = false;
+		return (error, blocksOthers = true) => {
+			if (finished) return;
+			finished = true;
+			if (error && blocksOthers && !this.invalidInput) this.invalidInput = error;
+			this.preparing--;
+			if (this.preparing === 0) this.preparedWaiters.splice(0).forEach((wake) => wake());
+		};
+	}
+
+	/** Resolves once every item has been prepared; rejects with the first bad input, if any. */
+	async allItemsPrepared(): Promise<void> {
+		if (this.preparing > 0) await new Promise<void>((resolve) => this.preparedWaiters.push(resolve));
+		if (this.invalidInput) throw this.invalidInput;
+	}
+}
+
+const scopesBySignal = new WeakMap<AbortSignal, Map<string, ExecutionScope>>();
+const scopesWithoutSignal = new WeakMap<object, ExecutionScope>();
+
+/**
+ * The scope of the current node run. All items of one execution share the execution's
+ * cancel signal; within it the node's name tells Seedance nodes apart. Without a signal
+ * (never the case in n8n's engine) each item gets a scope of its own.
+ */
+export function executionScope(ctx: IExecuteSingleFunctions): ExecutionScope {
+	const signal = ctx.getExecutionCancelSignal();
+	const limit = readMaxConcurrentRequests(ctx);
+	if (!signal) {
+		let scope = scopesWithoutSignal.get(ctx);
+		if (!scope) scopesWithoutSignal.set(ctx, (scope = new ExecutionScope(limit)));
+		return scope;
+	}
+	let byNode = scopesBySignal.get(signal);
+	if (!byNode) scopesBySignal.set(signal, (byNode = new Map()));
+	const nodeName = ctx.getNode().name;
+	let scope = byNode.get(nodeName);
+	if (!scope) byNode.set(nodeName, (scope = new ExecutionScope(limit)));
+	scope.limiter.tighten(limit);
+	return scope;
+}
+
+function readMaxConcurrentRequests(ctx: IExecuteSingleFunctions): number {
+	const value = Number(ctx.getNodeParameter('options.maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS));
+	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENT_REQUESTS;
+}

@@ -1,0 +1,28 @@
+import type { IExecuteSingleFunctions } from 'n8n-workflow';
+
+import { inputError } from '../errors/nodeErrors';
+
+export const TASKS_PATH = '/api/v3/contents/generations/tasks';
+
+/**
+ * The task ID parameter, trimmed and checked: empty, `/`, `\` or `..` could not name a task
+ * and could reach outside the task path, so they are refused before any request.
+ */
+export function readTaskId(ctx: IExecuteSingleFunctions): string {
+	const raw = ctx.getNodeParameter('taskId', '') as unknown;
+	const taskId = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	const itemIndex = ctx.getItemIndex();
+	if (taskId === '') throw inputError(ctx.getNode(), itemIndex, 'Task ID', 'is empty');
+	if (/[/\\]/.test(taskId) || taskId.includes('..') || hasControlCharacter(taskId)) {
+		throw inputError(ctx.getNode(), itemIndex, 'Task ID', `"${taskId}" is not a valid task ID`);
+	}
+	return taskId;
+}
+
+export function taskPath(taskId: string): string {
+	return `${TASKS_PATH}/${encodeURIComponent(taskId)}`;
+}
+
+function hasControlCharacter(text: string): boolean {
+	return [...text].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
+}
