@@ -23,6 +23,9 @@ const ACTION_NOUN: Record<Action, string> = {
 	download: 'downloading the video',
 };
 
+/** Ark's code for an unknown task ID; any other 404 on DELETE means the route itself is missing. */
+const TASK_NOT_FOUND_CODE = 'ResourceNotFound';
+
 function where(scope: ErrorScope): string {
 	const task = scope.taskId ? `, task ${scope.taskId}` : '';
 	return ` [item ${scope.itemIndex}${task}]`;
@@ -92,12 +95,16 @@ export function requestFailedError(
 		);
 	}
 	if (scope.taskId) details.push(`Task ID: ${scope.taskId}.`);
-	const error = new NodeApiError(node, { ...failure } as unknown as JsonObject, {
-		message: `${headlineFor(failure, scope.action)}${where(scope)}`,
-		description: details.join(' ') || undefined,
+	const message = `${headlineFor(failure, scope.action)}${where(scope)}`;
+	const error = new NodeApiError(node, failureRecord(failure), {
+		message,
+		description: details.join(' ') || failure.message || undefined,
 		httpCode: failure.kind === 'transport' ? undefined : String(failure.status),
 		itemIndex: scope.itemIndex,
 	});
+	// NodeApiError swaps in a generic text when the message merely contains a system error
+	// code (e.g. "ResourceNotFound" contains ENOTFOUND); ours names the item and the task.
+	error.message = message;
 	return withTaskId(error, scope.taskId);
 }
 
@@ -111,6 +118,20 @@ export function toNodeError(node: INode, error: unknown, scope: ErrorScope): Tas
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return withTaskId(new NodeOperationError(node, `${message}${where(scope)}`, { itemIndex: scope.itemIndex }), scope.taskId);
+}
+
+/**
+ * The failure as plain data for NodeApiError. It has no `code` key on purpose: NodeApiError
+ * replaces the message with a generic one when it finds a system code (ECONNRESET, ...).
+ */
+function failureRecord(failure: RequestFailure): JsonObject {
+	if (failure.kind === 'transport') return { kind: failure.kind, transportCode: failure.code, reason: failure.message };
+	const record: JsonObject = { kind: failure.kind, status: failure.status, reason: failure.message ?? null };
+	if (failure.kind === 'http') {
+		record.apiErrorCode = failure.code ?? null;
+		record.param = failure.param ?? null;
+	}
+	return record;
 }
 
 function serverSays(failure: Extract<RequestFailure, { kind: 'http' }>): string {
@@ -128,8 +149,10 @@ function headlineFor(failure: RequestFailure, action: Action): string {
 		return `The API answered ${ACTION_NOUN[action]} with HTTP ${failure.status} and ${failure.message}`;
 	}
 	const says = serverSays(failure);
-	const missingEndpoint = failure.status === 405 || (failure.status === 404 && !failure.code);
-	if ((action === 'list' || action === 'delete') && missingEndpoint) {
+	const missingEndpoint =
+		failure.status === 405 ||
+		(failure.status === 404 && (action === 'list' || (action === 'delete' && failure.code !== TASK_NOT_FOUND_CODE)));
+	if (missingEndpoint && (action === 'list' || action === 'delete')) {
 		const what = action === 'list' ? 'listing tasks' : 'cancelling or deleting tasks';
 		return `This provider does not offer ${what} ${says}. Listing and deleting are Volcengine Ark / BytePlus features; point the credential's Base URL at one of them`;
 	}

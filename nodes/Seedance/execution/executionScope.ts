@@ -43,31 +43,22 @@ export class ExecutionScope {
 	}
 }
 
-const scopesBySignal = new WeakMap<AbortSignal, Map<string, ExecutionScope>>();
-const scopesWithoutSignal = new WeakMap<object, ExecutionScope>();
+const scopes = new WeakMap<object, ExecutionScope>();
 
 /**
- * The scope of the current node run. All items of one execution share the execution's
- * cancel signal; within it the node's name tells Seedance nodes apart. Without a signal
- * (never the case in n8n's engine) each item gets a scope of its own.
+ * The scope of the current node run. RoutingNode hands every item of one run the same
+ * execute-data object (and a new one for the next run), so it identifies the run. Note that
+ * n8n 2.x gives declarative nodes no execution cancel signal, which is why the signal cannot
+ * serve as the key.
  */
 export function executionScope(ctx: IExecuteSingleFunctions): ExecutionScope {
-	const signal = ctx.getExecutionCancelSignal();
+	const runKey: object = ctx.getExecuteData?.() ?? ctx;
 	const limit = readMaxConcurrentRequests(ctx);
-	if (!signal) {
-		let scope = scopesWithoutSignal.get(ctx);
-		if (!scope) scopesWithoutSignal.set(ctx, (scope = new ExecutionScope(limit)));
-		return scope;
-	}
-	let byNode = scopesBySignal.get(signal);
-	if (!byNode) scopesBySignal.set(signal, (byNode = new Map()));
-	const nodeName = ctx.getNode().name;
-	let scope = byNode.get(nodeName);
-	if (!scope) byNode.set(nodeName, (scope = new ExecutionScope(limit)));
+	let scope = scopes.get(runKey);
+	if (!scope) scopes.set(runKey, (scope = new ExecutionScope(limit)));
 	scope.limiter.tighten(limit);
 	return scope;
 }
-
 function readMaxConcurrentRequests(ctx: IExecuteSingleFunctions): number {
 	const value = Number(ctx.getNodeParameter('options.maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS));
 	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENT_REQUESTS;

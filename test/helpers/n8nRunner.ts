@@ -1,0 +1,255 @@
+/**
+ * Runs the real Seedance node inside n8n's own execution engine (n8n-core's WorkflowExecute
+ * with n8n-workflow's Workflow), the way an n8n instance does, minus the database and UI:
+ * a source node emits the input items, the Seedance node (declarative, so RoutingNode runs
+ * it) processes them, and the run's output, errors and paired items come back.
+ *
+ * What n8n's CLI normally provides is supplied here: a NodeTypes map, a credentials helper
+ * that decrypts nothing (the test gives plain data) and applies the credential's generic
+ * (Bearer) auth through n8n's expression engine, and BinaryDataService in memory mode.
+ */
+import { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	type ICredentialDataDecryptedObject,
+	ICredentialsHelper,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+
+import { SeedanceApi } from '../../credentials/SeedanceApi.credentials';
+import { Seedance } from '../../nodes/Seedance/Seedance.node';
+
+export const SEEDANCE_NODE_TYPE = 'n8n-nodes-seedance.seedance';
+
+/** Emits the items a test gives it, like a trigger or a spreadsheet node would. */
+class SourceNode implements INodeType {
+	static items: INodeExecutionData[] = [];
+	description = {
+		displayName: 'Source',
+		name: 'source',
+		group: ['input'],
+		version: 1,
+		description: 'Test source',
+		defaults: { name: 'Source' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [SourceNode.items];
+	}
+}
+
+/** n8n-core registers its services in its own copy of @n8n/di, so resolve that one. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
+
+const seedanceType = new Seedance();
+const credentialType = new SeedanceApi();
+
+class TestNodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType> = {
+		[SEEDANCE_NODE_TYPE]: seedanceType,
+		'test.source': new SourceNode(),
+	};
+	getByName(name: string): INodeType | IVersionedNodeType {
+		return this.types[name];
+	}
+	getByNameAndVersion(name: string): INodeType {
+		return this.types[name];
+	}
+	getKnownTypes() {
+		return {};
+	}
+}
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+	getParentTypes(): string[] {
+		return [];
+	}
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+	/** Applies the credential type's generic auth, resolving its expressions like n8n does. */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		if (typeName !== credentialType.name || !workflow || !node) throw new Error(`Unexpected credential ${typeName}`);
+		const headers = credentialType.authenticate.properties.headers ?? {};
+		const resolved: IDataObject = {};
+		for (const [name, value] of Object.entries(headers)) {
+			resolved[name] = workflow.expression.getParameterValue(
+				value as string,
+				null,
+				0,
+				0,
+				node.name,
+				[],
+				'internal',
+				{ $credentials: credentials },
+			) as string;
+		}
+		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...resolved } };
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.data };
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+}
+
+let binaryDataReady: Promise<void> | undefined;
+
+/** BinaryDataService in memory ("default") mode: prepareBinaryData keeps base64 in the item. */
+export async function initBinaryData(): Promise<void> {
+	binaryDataReady ??= (async () => {
+		const config = Container.get(BinaryDataConfig);
+		config.mode = 'default' as BinaryDataConfig['mode'];
+		await Container.get(BinaryDataService).init();
+	})();
+	await binaryDataReady;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	items?: INodeExecutionData[];
+	credentials: { apiKey: string; baseUrl: string };
+	continueOnFail?: boolean;
+	/** Called with the running execution, e.g. to cancel it. */
+	onStart?: (execution: { cancel: () => void }) => void;
+}
+
+export interface RunResult {
+	/** The Seedance node's output items (empty when the node failed). */
+	items: INodeExecutionData[];
+	/** The node's error when it failed without Continue On Fail. */
+	error?: Error & { description?: string; context?: IDataObject; httpCode?: string | null };
+	run: IRun;
+	/** The node parameters as n8n resolved them (defaults filled in). */
+	resolvedParameters: INodeParameters;
+}
+
+let executionCounter = 0;
+
+export async function runSeedance(options: RunOptions): Promise<RunResult> {
+	await initBinaryData();
+	SourceNode.items = options.items ?? [{ json: {} }];
+	const nodeTypes = new TestNodeTypes();
+	const resolvedParameters =
+		NodeHelpers.getNodeParameters(seedanceType.description.properties, options.parameters, true, false, null, null) ??
+		{};
+	const nodes: INode[] = [
+		{ id: 'source', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'seedance',
+			name: 'Seedance',
+			type: SEEDANCE_NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: resolvedParameters,
+			credentials: { seedanceApi: { id: '1', name: 'Seedance account' } },
+			continueOnFail: options.continueOnFail ?? false,
+			onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+		},
+	];
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections: { Source: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	const executionId = `test-${++executionCounter}`;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		hooks,
+		executionId,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formBaseUrl: 'http://localhost:5678/form',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		formTestBaseUrl: 'http://localhost:5678/form-test',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		mcpBaseUrl: 'http://localhost:5678/mcp',
+		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: async () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const execution = new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: workflow.getNode('Source')!,
+	});
+	options.onStart?.({ cancel: () => execution.cancel() });
+	let run: IRun;
+	try {
+		run = await execution;
+	} catch (error) {
+		throw new Error(`The execution itself failed: ${(error as Error).message}`);
+	}
+	const seedanceRuns = run.data.resultData.runData.Seedance ?? [];
+	const lastRun = seedanceRuns[seedanceRuns.length - 1];
+	const items = lastRun?.data?.main?.[0] ?? [];
+	const error = (lastRun?.error ?? run.data.resultData.error) as RunResult['error'];
+	return { items, error, run, resolvedParameters };
+}
+
+/** Decodes an item's binary field (memory mode keeps it as base64). */
+export function binaryBuffer(item: INodeExecutionData, field = 'data'): Buffer {
+	const binary = item.binary?.[field];
+	if (!binary) throw new Error(`No binary field "${field}" in item`);
+	return Buffer.from(binary.data, 'base64');
+}
