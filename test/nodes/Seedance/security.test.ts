@@ -1,0 +1,46 @@
+import { runSeedance } from '../../helpers/n8nRunner';
+import { API_KEY, credentialsFor, withSimulator } from '../../helpers/simulator';
+
+/** Everything a user or a log could see of a run: items, errors with their causes, log output. */
+function everythingVisible(result: Awaited<ReturnType<typeof runSeedance>>, logs: string[]): string {
+	const error = result.error as (Error & Record<string, unknown>) | undefined;
+	const errorParts = error
+		? [error.message, error.description, error.stack, JSON.stringify(error), JSON.stringify(error.cause), JSON.stringify(error.context)]
+		: [];
+	return [JSON.stringify(result.items), JSON.stringify(result.run.data), ...errorParts, ...logs].join('\n');
+}
+
+describe('the API key stays secret', () => {
+	const scenarios: Array<[string, object, object]> = [
+		['a success with download', {}, {}],
+		['a 401', { fault: { kind: 'status', status: 401 } }, {}],
+		['a 400 with an error body', { fault: { kind: 'status', status: 400 } }, {}],
+		['a connection reset', { fault: { kind: 'reset' } }, {}],
+		['an HTML error page', { fault: { kind: 'html' } }, {}],
+		['a failed task', { outcome: { status: 'failed' } }, {}],
+		['an expired download link', { sim: { linkTtlMs: 1 } }, {}],
+	];
+
+	it.each(scenarios)('appears in no output, error or log line after %s', async (_, setup: { fault?: object; outcome?: object; sim?: object }) => {
+		const logs: string[] = [];
+		const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+			jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' '))),
+		);
+		try {
+			await withSimulator({ ...(setup.sim ?? {}), outcome: setup.outcome ? () => setup.outcome : undefined }, async (sim) => {
+				if (setup.fault) sim.injectFault({ ...setup.fault, match: { method: 'POST' } });
+				for (const continueOnFail of [false, true]) {
+					const result = await runSeedance({
+						parameters: { operation: 'generate', prompt: 'p', options: { pollInterval: 1 } },
+						credentials: credentialsFor(sim),
+						continueOnFail,
+					});
+					expect(everythingVisible(result, logs)).not.toContain(API_KEY);
+				}
+				for (const request of sim.mediaRequests) expect(JSON.stringify(request)).not.toContain(API_KEY);
+			});
+		} finally {
+			spies.forEach((spy) => spy.mockRestore());
+		}
+	});
+});
