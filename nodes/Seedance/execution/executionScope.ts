@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { RateGate } from '../transport/rateGate';
 import { RequestLimiter } from '../transport/requestLimiter';
 
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 10;
@@ -15,6 +16,7 @@ export const DEFAULT_MAX_CONCURRENT_REQUESTS = 10;
  */
 export class ExecutionScope {
 	readonly limiter: RequestLimiter;
+	readonly gate = new RateGate();
 	private preparing = 0;
 	private readonly preparedWaiters: Array<() => void> = [];
 	private invalidInput: Error | undefined;

@@ -49,6 +49,8 @@ export async function runItem(
 		action: firstAction,
 		transport: {
 			limiter: scope.limiter,
+			gate: scope.gate,
+			rateLimitPatienceMs: settings.maxWaitMs,
 			signal: ctx.getExecutionCancelSignal(),
 			requestFailed: (failure, attempts) => requestFailedError(node, failure, attempts, errorScope()),
 			cancelled: () => cancelledError(node, errorScope()),

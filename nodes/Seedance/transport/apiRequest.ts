@@ -2,8 +2,16 @@ import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods, IN8nHtt
 
 import { bodyExcerpt, type RequestFailure, transportFailureOf } from '../errors/requestFailure';
 import { cancellableSleep, type CancelledError, throwIfCancelled } from './cancellableSleep';
+import type { RateGate } from './rateGate';
 import type { RequestLimiter } from './requestLimiter';
-import { isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs, type RetryPolicyName } from './retryPolicy';
+import {
+	isRateLimited,
+	isRetryable,
+	MAX_ATTEMPTS,
+	parseRetryAfter,
+	retryDelayMs,
+	type RetryPolicyName,
+} from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'seedanceApi';
 
@@ -19,6 +27,13 @@ export interface ApiCall {
 
 export interface TransportContext {
 	limiter: RequestLimiter;
+	/** Shared by the run: a 429 holds back every request until Retry-After. */
+	gate: RateGate;
+	/**
+	 * Rate limiting is the API asking the run to slow down, not a fault: a request keeps
+	 * retrying 429s for this long (the item's Max Wait) before it gives up.
+	 */
+	rateLimitPatienceMs: number;
 	signal: AbortSignal | undefined;
 	/** Builds the n8n error for a request that failed for good (it knows item and task). */
 	requestFailed: (failure: RequestFailure, attempts: number) => Error;
@@ -38,16 +53,31 @@ export async function apiRequest(
 	policy: RetryPolicyName,
 	transport: TransportContext,
 ): Promise<IDataObject> {
+	let failures = 0;
+	let rateLimits = 0;
+	let rateLimitedSince: number | undefined;
 	for (let attempt = 1; ; attempt++) {
 		throwIfCancelled(transport.signal, transport.cancelled);
-		const outcome = await transport.limiter.run(async () => await sendOnce(ctx, call));
+		const outcome = await transport.limiter.run(async () => {
+			await transport.gate.pass(transport.signal, transport.cancelled);
+			return await sendOnce(ctx, call);
+		});
 		throwIfCancelled(transport.signal, transport.cancelled);
 		if (!('failure' in outcome)) return outcome.body;
-		if (attempt >= MAX_ATTEMPTS || !isRetryable(policy, outcome.failure)) {
-			throw transport.requestFailed(outcome.failure, attempt);
+		const { failure } = outcome;
+		let giveUp: boolean;
+		let delayMs: number;
+		if (isRateLimited(failure)) {
+			rateLimitedSince ??= Date.now();
+			delayMs = retryDelayMs(failure, ++rateLimits);
+			transport.gate.closeFor(delayMs);
+			giveUp = !isRetryable(policy, failure) || Date.now() + delayMs - rateLimitedSince > transport.rateLimitPatienceMs;
+		} else {
+			delayMs = retryDelayMs(failure, ++failures);
+			giveUp = !isRetryable(policy, failure) || failures >= MAX_ATTEMPTS;
 		}
-		const delayMs = retryDelayMs(outcome.failure, attempt);
-		transport.onRetry?.(outcome.failure, attempt, delayMs);
+		if (giveUp) throw transport.requestFailed(failure, attempt);
+		transport.onRetry?.(failure, attempt, delayMs);
 		await cancellableSleep(delayMs, transport.signal, transport.cancelled);
 	}
 }

@@ -25,18 +25,27 @@ export function certainlyNotAccepted(failure: RequestFailure): boolean {
 	return false;
 }
 
+export function isRateLimited(failure: RequestFailure): boolean {
+	return failure.kind === 'http' && failure.status === 429;
+}
+
 export function isRetryable(policy: RetryPolicyName, failure: RequestFailure): boolean {
 	if (policy === 'billable') return certainlyNotAccepted(failure);
 	if (failure.kind === 'transport' || failure.kind === 'badBody') return true;
 	return failure.status === 408 || failure.status === 429 || failure.status >= 500;
 }
 
-/** Exponential backoff (0.5 s, 1 s, 2 s, ...), or the server's Retry-After when it gave one. */
-export function retryDelayMs(failure: RequestFailure, attempt: number): number {
+/**
+ * Exponential backoff (0.5 s, 1 s, 2 s, ... up to 30 s) over the failures in a row, or the
+ * server's Retry-After when that is longer: a server that keeps answering 429 with
+ * "Retry-After: 0" still gets slower and slower requests, never a storm.
+ */
+export function retryDelayMs(failure: RequestFailure, failuresInARow: number): number {
+	const backoff = Math.min(BASE_DELAY_MS * 2 ** (failuresInARow - 1), MAX_DELAY_MS);
 	if (failure.kind === 'http' && failure.retryAfterMs !== undefined) {
-		return Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_MS);
+		return Math.max(Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_MS), backoff);
 	}
-	return Math.min(BASE_DELAY_MS * 2 ** (attempt - 1), MAX_DELAY_MS);
+	return backoff;
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */

@@ -73,15 +73,35 @@ describe('create requests: retried only when the server certainly did not accept
 		});
 	});
 
-	it('gives up after 5 attempts when rate limiting lasts, naming the status and server message', async () => {
+	it('gives up when rate limiting outlasts the item\'s Max Wait, naming the status and the server message', async () => {
 		await withSimulator({}, async (sim) => {
 			sim.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '0' }, match: CREATE, times: Infinity });
-			const { error } = await run(sim, createOnly);
+			const started = Date.now();
+			const { error } = await run(sim, { ...createAndWait, options: { pollInterval: 1, maxWait: 2 } });
 			expect(error?.message).toMatch(/^Rate limited by the API \(HTTP 429 RateLimitExceeded\.EndpointRPMExceeded\)/);
-			expect(error?.description).toContain('Gave up after 5 attempts');
+			expect(error?.description).toMatch(/Gave up after [2-4] attempts/);
 			expect(error?.description).not.toMatch(/may still have created/);
-			expect(createRequests(sim)).toHaveLength(5);
+			// "Retry-After: 0" still backs off (0.5 s, 1 s, ...): no request storm.
+			expect(createRequests(sim).length).toBeGreaterThanOrEqual(2);
+			expect(createRequests(sim).length).toBeLessThanOrEqual(4);
+			expect(Date.now() - started).toBeLessThan(4000);
 			expect(sim.stats.tasksCreated).toBe(0);
+		});
+	});
+
+	it('a 429 holds back the other items\' requests too, until Retry-After', async () => {
+		await withSimulator({}, async (sim) => {
+			sim.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, match: CREATE });
+			const { error } = await runSeedance({
+				parameters: { ...createOnly, prompt: '={{ $json.prompt }}', options: { maxConcurrentRequests: 1 } },
+				items: [{ json: { prompt: 'a' } }, { json: { prompt: 'b' } }, { json: { prompt: 'c' } }],
+				credentials: credentialsFor(sim),
+			});
+			expect(error).toBeUndefined();
+			const [limited, next] = createRequests(sim) as Array<{ status: number; time: number }>;
+			expect(limited.status).toBe(429);
+			expect(next.time - limited.time).toBeGreaterThanOrEqual(950);
+			expect(sim.stats.tasksCreated).toBe(3);
 		});
 	});
 
