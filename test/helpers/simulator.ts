@@ -5,6 +5,7 @@ const { startSimulator } = require('../../simulator') as { startSimulator: (opti
 export const API_KEY = 'sk-test-7f3a9c1e5b2d4a60';
 
 export interface SimRequest {
+	time: number;
 	method: string;
 	path: string;
 	query: Record<string, string | string[]>;

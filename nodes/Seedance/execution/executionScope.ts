@@ -2,11 +2,13 @@ import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { RateGate } from '../transport/rateGate';
 import { RequestLimiter } from '../transport/requestLimiter';
+import { StatusPoller } from '../waiting/statusPoller';
 
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 10;
 
 /**
- * State shared by all items of one run of one Seedance node.
+ * State shared by all items of one run of one Seedance node: the request limiter, the rate
+ * gate, the status poller that reads all waiting tasks together, and the preparation barrier.
  *
  * RoutingNode starts every item's request in one synchronous loop: each item's preSend
  * begins (and registers here) before any item can send. That gives two guarantees:
@@ -17,6 +19,7 @@ export const DEFAULT_MAX_CONCURRENT_REQUESTS = 10;
 export class ExecutionScope {
 	readonly limiter: RequestLimiter;
 	readonly gate = new RateGate();
+	readonly poller = new StatusPoller();
 	private preparing = 0;
 	private readonly preparedWaiters: Array<() => void> = [];
 	private invalidInput: Error | undefined;

@@ -7,6 +7,7 @@ import type {
 
 import { type Action, cancelledError, requestFailedError, toNodeError } from '../errors/nodeErrors';
 import type { ApiCall, TransportContext } from '../transport/apiRequest';
+import type { StatusPoller } from '../waiting/statusPoller';
 import { executionScope } from './executionScope';
 import { type ItemSettings, readItemSettings } from './itemSettings';
 
@@ -21,6 +22,8 @@ export interface ItemRun {
 	taskId?: string;
 	/** The request RoutingNode built from the parameters, with the timeout the user chose. */
 	call: ApiCall;
+	/** The run's status poller, shared by every item that waits. */
+	poller: StatusPoller;
 }
 
 type ItemWork = (run: ItemRun) => Promise<INodeExecutionData[]>;
@@ -47,6 +50,7 @@ export async function runItem(
 		itemIndex,
 		settings,
 		action: firstAction,
+		poller: scope.poller,
 		transport: {
 			limiter: scope.limiter,
 			gate: scope.gate,

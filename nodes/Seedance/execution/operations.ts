@@ -9,10 +9,11 @@ import type {
 
 import { downloadMedia } from '../download/downloadMedia';
 import { taskEndedError } from '../errors/nodeErrors';
-import { taskPath } from '../mapping/taskId';
+import { TASKS_PATH, taskPath } from '../mapping/taskId';
 import { shapeTask, taskError } from '../output/taskOutput';
 import { apiRequest } from '../transport/apiRequest';
 import { isInProgress, isSucceeded } from '../waiting/taskStatus';
+import type { TaskReader } from '../waiting/statusPoller';
 import { waitForTask } from '../waiting/waitForTask';
 import { type ItemRun, runItem } from './itemRun';
 
@@ -62,19 +63,44 @@ async function downloadOutputs(ctx: Ctx, run: ItemRun, task: IDataObject): Promi
 	return binary;
 }
 
-/** Waits for a task to finish, then checks its outcome and downloads its files. */
+/** Lists the given tasks in one request (Ark's filter.task_ids), for the status poller. */
+async function listTasksById(ctx: Ctx, run: ItemRun, taskIds: string[]): Promise<IDataObject[]> {
+	const answer = await apiRequest(
+		ctx,
+		{
+			...run.call,
+			method: 'GET',
+			url: TASKS_PATH,
+			body: undefined,
+			qs: { 'filter.task_ids': taskIds, page_num: 1, page_size: taskIds.length },
+		},
+		'read',
+		run.transport,
+	);
+	return Array.isArray(answer.items) ? (answer.items as IDataObject[]) : [];
+}
+
+/**
+ * Waits for a task to finish (from a known state, or from a first read), then checks its
+ * outcome and downloads its files. The run's status poller reads all waiting tasks together.
+ */
 async function finishTask(ctx: Ctx, run: ItemRun, taskId: string, known?: IDataObject): Promise<INodeExecutionData[]> {
 	const { settings } = run;
 	run.action = 'get';
+	const reader: TaskReader = {
+		taskId,
+		intervalMs: settings.pollIntervalMs,
+		readOne: async () => await readTask(ctx, run, taskId),
+		readMany: async (taskIds) => await listTasksById(ctx, run, taskIds),
+	};
 	const { task, timedOut } = await waitForTask(
-		async () => await readTask(ctx, run, taskId),
 		{
-			pollIntervalMs: settings.pollIntervalMs,
-			maxWaitMs: settings.maxWaitMs,
-			signal: run.transport.signal,
-			cancelled: run.transport.cancelled,
+			nextState: async () => await run.poller.nextState(reader),
+			readNow: reader.readOne,
+			stop: () => run.poller.forget(taskId),
 		},
-		known,
+		{ maxWaitMs: settings.maxWaitMs, signal: run.transport.signal, cancelled: run.transport.cancelled },
+		known ?? (await reader.readOne()),
 	);
 	if (timedOut) {
 		if (settings.onTimeout === 'output') return [{ json: shapeTask({ ...task, id: task.id ?? taskId }, settings.simplify) }];

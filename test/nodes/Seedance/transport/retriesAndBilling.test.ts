@@ -98,7 +98,7 @@ describe('create requests: retried only when the server certainly did not accept
 				credentials: credentialsFor(sim),
 			});
 			expect(error).toBeUndefined();
-			const [limited, next] = createRequests(sim) as Array<{ status: number; time: number }>;
+			const [limited, next] = createRequests(sim);
 			expect(limited.status).toBe(429);
 			expect(next.time - limited.time).toBeGreaterThanOrEqual(950);
 			expect(sim.stats.tasksCreated).toBe(3);

@@ -87,6 +87,24 @@ describe('waiting for a task (through n8n)', () => {
 
 describe('waitForTask', () => {
 	const running = (id = 't'): IDataObject => ({ id, status: 'running' });
+	/** A source that yields the given states, one per `everyMs`. */
+	const source = (states: IDataObject[], everyMs: number) => {
+		const log = { reads: 0, stopped: false };
+		return {
+			log,
+			nextState: async () => {
+				await new Promise((resolve) => setTimeout(resolve, everyMs).unref());
+				log.reads++;
+				return states[Math.min(log.reads - 1, states.length - 1)];
+			},
+			readNow: async () => {
+				log.reads++;
+				return { ...states[Math.min(log.reads - 1, states.length - 1)], readNow: true };
+			},
+			stop: () => void (log.stopped = true),
+		};
+	};
+	const settings = { maxWaitMs: 10_000, signal: undefined, cancelled: () => new Error('cancelled') };
 
 	it('treats every status but queued and running as final', () => {
 		expect(['queued', 'running'].map(isFinal)).toEqual([false, false]);
@@ -100,37 +118,47 @@ describe('waitForTask', () => {
 		]);
 	});
 
+	it('follows the task until a final status, and stops its source', async () => {
+		const states = source([running(), running(), { id: 't', status: 'succeeded' }], 10);
+		const result = await waitForTask(states, settings, { id: 't', status: 'queued' });
+		expect(result).toEqual({ task: { id: 't', status: 'succeeded' }, timedOut: false, polls: 3 });
+		expect(states.log.stopped).toBe(true);
+	});
+
+	it('an unknown status ends the wait instead of spinning for ever', async () => {
+		const states = source([{ id: 't', status: 'paused-by-provider' }], 10);
+		const result = await waitForTask(states, settings, running());
+		expect(result.polls).toBe(1);
+		expect(result.task.status).toBe('paused-by-provider');
+	});
+
 	it('stops at once when the execution is cancelled, with the caller\'s error', async () => {
 		const controller = new AbortController();
-		let reads = 0;
+		const states = source([running()], 60_000);
 		const started = Date.now();
-		const waiting = waitForTask(
-			async () => {
-				reads++;
-				return running();
-			},
-			{ pollIntervalMs: 60_000, maxWaitMs: 600_000, signal: controller.signal, cancelled: () => new Error('cancelled by user') },
-		);
+		const waiting = waitForTask(states, { ...settings, signal: controller.signal, cancelled: () => new Error('cancelled by user') }, running());
 		setTimeout(() => controller.abort(), 100);
 		await expect(waiting).rejects.toThrow('cancelled by user');
 		expect(Date.now() - started).toBeLessThan(1000);
-		expect(reads).toBe(1);
+		expect(states.log.stopped).toBe(true);
 	});
 
-	it('reads once more at the deadline rather than sleeping past it', async () => {
-		const reads: number[] = [];
+	it('reads the task once more when the maximum wait passes, and reports that state', async () => {
+		const states = source([{ id: 't', status: 'running', seen: 1 }, { id: 't', status: 'running', seen: 2 }, { id: 't', status: 'running', seen: 3 }], 400);
 		const started = Date.now();
-		const result = await waitForTask(
-			async () => {
-				reads.push(Date.now() - started);
-				return running();
-			},
-			{ pollIntervalMs: 400, maxWaitMs: 1000, signal: undefined, cancelled: () => new Error('x') },
-			running(),
-		);
-		expect(result.timedOut).toBe(true);
-		expect(reads).toHaveLength(3);
-		expect(reads[2]).toBeGreaterThanOrEqual(950);
-		expect(reads[2]).toBeLessThan(1300);
+		const result = await waitForTask(states, { ...settings, maxWaitMs: 1000 }, { id: 't', status: 'queued' });
+		expect(result).toEqual({ task: { id: 't', status: 'running', seen: 3, readNow: true }, timedOut: true, polls: 3 });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+		expect(Date.now() - started).toBeLessThan(1300);
+	});
+
+	it('a task that finished just at the deadline counts as finished', async () => {
+		const finishedNow = {
+			nextState: async () => await new Promise<IDataObject>(() => undefined),
+			readNow: async () => ({ id: 't', status: 'succeeded' }),
+			stop: () => undefined,
+		};
+		const result = await waitForTask(finishedNow, { ...settings, maxWaitMs: 200 }, running());
+		expect(result).toEqual({ task: { id: 't', status: 'succeeded' }, timedOut: false, polls: 1 });
 	});
 });

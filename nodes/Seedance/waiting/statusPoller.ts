@@ -1,0 +1,116 @@
+import { type IDataObject, sleep } from 'n8n-workflow';
+
+/** How one item reads its task's status: on its own, or many at once through a list request. */
+export interface TaskReader {
+	taskId: string;
+	intervalMs: number;
+	/** GET the task (with the item's own retries and error context). */
+	readOne: () => Promise<IDataObject>;
+	/** List these tasks in one request (`filter.task_ids`); throws when that fails. */
+	readMany: (taskIds: string[]) => Promise<IDataObject[]>;
+}
+
+interface PendingRead {
+	reader: TaskReader;
+	resolve: (task: IDataObject) => void;
+	reject: (error: unknown) => void;
+}
+
+/** Ark caps filter lists and page sizes; 100 IDs also keep the query string short. */
+const LIST_CHUNK = 100;
+
+/**
+ * Reads the status of every task a run is waiting on, in rounds one poll interval apart.
+ *
+ * Each waiting item asks for its task's next state; a round reads all the tasks asked for
+ * since the last round. Where two or more tasks wait, the round lists them with one request
+ * per 100 tasks (Ark's `filter.task_ids`) instead of one GET each. A provider that lacks
+ * listing (the aggregator documents none) answers that first list request with an error;
+ * the run then reads with GETs only. A task missing from a list answer is read with a GET.
+ */
+export class StatusPoller {
+	private pending = new Map<string, PendingRead>();
+	private listing: 'untried' | 'works' | 'unavailable' = 'untried';
+	private lastRoundAt = 0;
+	private looping = false;
+
+	/** Counters for tests and benchmarks. */
+	readonly stats = { rounds: 0, listRequests: 0, singleReads: 0 };
+
+	/** The task's state at the next round (about one interval after the last round). */
+	async nextState(reader: TaskReader): Promise<IDataObject> {
+		const result = new Promise<IDataObject>((resolve, reject) => {
+			this.pending.set(reader.taskId, { reader, resolve, reject });
+		});
+		if (!this.looping) {
+			this.looping = true;
+			if (this.lastRoundAt === 0) this.lastRoundAt = Date.now();
+			void this.loop();
+		}
+		return await result;
+	}
+
+	/** Forget a task's pending read (its item stopped waiting: deadline or cancellation). */
+	forget(taskId: string): void {
+		this.pending.delete(taskId);
+	}
+
+	private async loop(): Promise<void> {
+		try {
+			while (this.pending.size > 0) {
+				const intervalMs = Math.min(...[...this.pending.values()].map((read) => read.reader.intervalMs));
+				const wait = this.lastRoundAt + intervalMs - Date.now();
+				if (wait > 0) await sleep(wait);
+				if (this.pending.size === 0) break;
+				this.lastRoundAt = Date.now();
+				const round = this.pending;
+				this.pending = new Map();
+				this.stats.rounds++;
+				await this.readRound(round);
+			}
+		} finally {
+			this.looping = false;
+		}
+	}
+
+	private async readRound(round: Map<string, PendingRead>): Promise<void> {
+		const remaining = new Map(round);
+		if (round.size >= 2 && this.listing !== 'unavailable') {
+			await this.readByListing(remaining);
+		}
+		await Promise.all(
+			[...remaining.values()].map(async (read) => {
+				this.stats.singleReads++;
+				try {
+					read.resolve(await read.reader.readOne());
+				} catch (error) {
+					read.reject(error);
+				}
+			}),
+		);
+	}
+
+	/** Resolves the reads the list answers cover, and removes them from `reads`. */
+	private async readByListing(reads: Map<string, PendingRead>): Promise<void> {
+		const ids = [...reads.keys()];
+		const reader = reads.values().next().value!.reader;
+		for (let start = 0; start < ids.length; start += LIST_CHUNK) {
+			const chunk = ids.slice(start, start + LIST_CHUNK);
+			let tasks: IDataObject[];
+			try {
+				this.stats.listRequests++;
+				tasks = await reader.readMany(chunk);
+				this.listing = 'works';
+			} catch {
+				this.listing = 'unavailable';
+				return;
+			}
+			for (const task of tasks) {
+				const read = reads.get(String(task.id));
+				if (!read) continue;
+				reads.delete(String(task.id));
+				read.resolve(task);
+			}
+		}
+	}
+}

@@ -1,0 +1,56 @@
+import { runSeedance } from '../../../helpers/n8nRunner';
+import { createRequests, credentialsFor, type Simulator, withSimulator } from '../../../helpers/simulator';
+
+const rows = (count: number) => Array.from({ length: count }, (_, i) => ({ json: { prompt: `row ${i}` } }));
+const waitAll = { operation: 'generate', prompt: '={{ $json.prompt }}', downloadVideo: false, options: { pollInterval: 1 } };
+const gets = (sim: Simulator) => sim.requests.filter((request) => request.method === 'GET' && /\/tasks\/[^/]+$/.test(request.path));
+const lists = (sim: Simulator) => sim.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/tasks'));
+
+describe('reading the status of many waiting tasks', () => {
+	it('lists them with one request per round where the provider offers filter.task_ids (Ark)', async () => {
+		await withSimulator({ flavour: 'ark', queuedMs: 0, taskMs: 2200 }, async (sim) => {
+			const { error, items } = await runSeedance({ parameters: waitAll, items: rows(30), credentials: credentialsFor(sim) });
+			expect(error).toBeUndefined();
+			expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
+			expect(createRequests(sim)).toHaveLength(30);
+			// 2.2 s tasks polled each second: 3 rounds, one list request each, no per-task GET.
+			expect(lists(sim).length).toBeGreaterThanOrEqual(3);
+			expect(lists(sim).length).toBeLessThanOrEqual(4);
+			expect(gets(sim)).toHaveLength(0);
+			const listed = lists(sim)[0].query['filter.task_ids'];
+			expect([...listed].sort()).toEqual(items.map((item) => item.json.taskId).sort());
+		});
+	});
+
+	it('falls back to one GET per task after a single 404 where the provider has no listing (aggregator)', async () => {
+		await withSimulator({ flavour: 'aggregator', queuedMs: 0, taskMs: 1200 }, async (sim) => {
+			const { error, items } = await runSeedance({ parameters: waitAll, items: rows(5), credentials: credentialsFor(sim) });
+			expect(error).toBeUndefined();
+			expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
+			expect(lists(sim)).toHaveLength(1);
+			expect(lists(sim)[0].status).toBe(404);
+			// 1.2 s tasks: rounds at 1 s and 2 s; at most ceil(1.2 / 1) + 1 = 3 GETs per task.
+			expect(gets(sim).length).toBeGreaterThanOrEqual(10);
+			expect(gets(sim).length).toBeLessThanOrEqual(15);
+		});
+	});
+
+	it('reads a single waiting task with GETs only (no list probe)', async () => {
+		await withSimulator({ flavour: 'ark', queuedMs: 0, taskMs: 500 }, async (sim) => {
+			const { error } = await runSeedance({ parameters: waitAll, items: rows(1), credentials: credentialsFor(sim) });
+			expect(error).toBeUndefined();
+			expect(lists(sim)).toHaveLength(0);
+			expect(gets(sim)).toHaveLength(1);
+		});
+	});
+
+	it('a task missing from the list answer is read with a GET', async () => {
+		await withSimulator({ flavour: 'ark', queuedMs: 0, taskMs: 300 }, async (sim) => {
+			sim.injectFault({ kind: 'status', status: 200, body: { items: [], total: 0 }, match: { method: 'GET', path: /\/tasks$/ }, times: 1 });
+			const { error } = await runSeedance({ parameters: waitAll, items: rows(3), credentials: credentialsFor(sim) });
+			expect(error).toBeUndefined();
+			expect(lists(sim)).toHaveLength(1);
+			expect(gets(sim)).toHaveLength(3);
+		});
+	});
+});
