@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { MODEL_OPTIONS } from './models';
+import { MODEL_OPTIONS, SERVICE_TIER_OPTIONS } from './choices';
 
 const showForGenerate = { show: { operation: ['generate'] } };
 
@@ -394,10 +394,7 @@ export const generateVideoFields: INodeProperties[] = [
 				displayName: 'Service Tier',
 				name: 'service_tier',
 				type: 'options',
-				options: [
-					{ name: 'Default', value: 'default' },
-					{ name: 'Flex (Half Price, Slower)', value: 'flex' },
-				],
+				options: SERVICE_TIER_OPTIONS,
 				default: 'default',
 				description: 'API field service_tier',
 				routing: toBody('service_tier'),

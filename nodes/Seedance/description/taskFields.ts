@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { LISTABLE_STATUSES } from '../waiting/taskStatus';
+import { SERVICE_TIER_OPTIONS } from './choices';
 
 export const taskIdField: INodeProperties = {
 	displayName: 'Task ID',
@@ -53,10 +54,7 @@ export const listTasksFields: INodeProperties[] = [
 				displayName: 'Service Tier',
 				name: 'serviceTier',
 				type: 'options',
-				options: [
-					{ name: 'Default', value: 'default' },
-					{ name: 'Flex', value: 'flex' },
-				],
+				options: SERVICE_TIER_OPTIONS,
 				default: 'default',
 				routing: { send: { type: 'query', property: 'filter.service_tier', propertyInDotNotation: false } },
 			},

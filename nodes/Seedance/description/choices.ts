@@ -1,5 +1,7 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
+/** Option lists used by several fields. */
+
 /** The models the aggregator documents; any other ID goes through "Custom Model ID". */
 export const MODEL_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Gemini Omni', value: 'gemini-omni', description: 'Modes t2v, r2v and edit; duration 4, 6, 8 or 10 s' },
@@ -11,4 +13,10 @@ export const MODEL_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Seedance 2.0 (260128)', value: 'doubao-seedance-2-0-260128', description: '4-15 s; up to 9 reference images, 3 videos, 3 audio clips' },
 	{ name: 'Seedance 2.0 Fast (260128)', value: 'doubao-seedance-2-0-fast-260128' },
 	{ name: 'Custom Model ID', value: 'custom', description: 'An Ark endpoint ID (ep-...), a BytePlus model name, or any other model ID' },
+];
+
+/** Ark's service tiers, for creating tasks and for filtering the task list. */
+export const SERVICE_TIER_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Default', value: 'default' },
+	{ name: 'Flex (Half Price, Slower)', value: 'flex' },
 ];
