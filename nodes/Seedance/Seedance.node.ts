@@ -19,8 +19,9 @@ export class Seedance implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'seedanceApi', required: true }],
+		// The base URL comes from the credential in the send step (execution/executionScope.ts),
+		// read once per run rather than evaluated as an expression for every item.
 		requestDefaults: {
-			baseURL: '={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "") }}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		},
 		properties: [operationProperty, ...generateVideoFields, taskIdField, ...listTasksFields, ...waitAndOutputFields],

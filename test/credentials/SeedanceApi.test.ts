@@ -21,8 +21,9 @@ async function testCredential(baseUrl: string, apiKey: string): Promise<{ ok: bo
 }
 
 describe('Seedance API credential', () => {
-	it('sends the key as a Bearer header', () => {
-		expect(credential.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.apiKey}}' });
+	it('sends the key as a Bearer header', async () => {
+		const options = await credential.authenticate({ apiKey: ' key-1 ' }, { url: '/x', headers: { Accept: 'application/json' } });
+		expect(options).toEqual({ url: '/x', headers: { Accept: 'application/json', Authorization: 'Bearer key-1' } });
 		expect(credential.properties.find((property) => property.name === 'apiKey')?.typeOptions?.password).toBe(true);
 	});
 

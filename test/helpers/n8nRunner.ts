@@ -5,8 +5,8 @@
  * it) processes them, and the run's output, errors and paired items come back.
  *
  * What n8n's CLI normally provides is supplied here: a NodeTypes map, a credentials helper
- * that decrypts nothing (the test gives plain data) and applies the credential's generic
- * (Bearer) auth through n8n's expression engine, and BinaryDataService in memory mode.
+ * that decrypts nothing (the test gives plain data) and applies the credential's own
+ * authenticate (Bearer), and BinaryDataService in memory mode.
  */
 import { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
@@ -55,6 +55,13 @@ class SourceNode implements INodeType {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
 
+/** n8n's own logger instance: every log line n8n writes passes through its methods. */
+export function n8nLogger(): Record<'error' | 'warn' | 'info' | 'debug', (...args: unknown[]) => void> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require(require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] }));
+	return Container.get(Logger);
+}
+
 const seedanceType = new Seedance();
 const credentialType = new SeedanceApi();
 
@@ -84,30 +91,14 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	isCredentialUsableByNode(): boolean {
 		return true;
 	}
-	/** Applies the credential type's generic auth, resolving its expressions like n8n does. */
+	/** Applies the credential type's authenticate, as n8n's CredentialsHelper does. */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
 		requestOptions: IHttpRequestOptions,
-		workflow?: Workflow,
-		node?: INode,
 	): Promise<IHttpRequestOptions> {
-		if (typeName !== credentialType.name || !workflow || !node) throw new Error(`Unexpected credential ${typeName}`);
-		const headers = credentialType.authenticate.properties.headers ?? {};
-		const resolved: IDataObject = {};
-		for (const [name, value] of Object.entries(headers)) {
-			resolved[name] = workflow.expression.getParameterValue(
-				value as string,
-				null,
-				0,
-				0,
-				node.name,
-				[],
-				'internal',
-				{ $credentials: credentials },
-			) as string;
-		}
-		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...resolved } };
+		if (typeName !== credentialType.name) throw new Error(`Unexpected credential ${typeName}`);
+		return await credentialType.authenticate(credentials, requestOptions);
 	}
 	async preAuthentication() {
 		return undefined;

@@ -24,13 +24,8 @@ export const generateVideoFields: INodeProperties[] = [
 		required: true,
 		description: 'The video model. Choose "Custom Model ID" for an Ark endpoint ID (ep-...) or a BytePlus model name.',
 		displayOptions: showForGenerate,
-		routing: {
-			send: {
-				type: 'body',
-				property: 'model',
-				value: '={{ $value === "custom" ? $parameter["customModel"] : $value }}',
-			},
-		},
+		// "custom" is replaced by the Custom Model ID in preSend (mapping/createRequest.ts).
+		routing: toBody('model'),
 	},
 	{
 		displayName: 'Custom Model ID',
@@ -53,7 +48,7 @@ export const generateVideoFields: INodeProperties[] = [
 		description:
 			'What the video should show. Refer to named content items as "image 1", "video 2". Sent as the prompt field, or as the first text content item for Volcengine Ark / BytePlus.',
 		displayOptions: showForGenerate,
-		routing: toBody('prompt'),
+		// No routing: preSend places the prompt (prompt field or first content item) by provider.
 	},
 	{
 		displayName: 'Content',

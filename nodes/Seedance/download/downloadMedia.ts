@@ -3,6 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteSingleFunctions, IN8nHttpFullRes
 import { bodyExcerpt, type RequestFailure, transportFailureOf } from '../errors/requestFailure';
 import type { Outcome, TransportContext } from '../transport/apiRequest';
 import { cancellableSleep, throwIfCancelled } from '../transport/cancellableSleep';
+import { parseRetryAfter, retryDelayMs } from '../transport/retryPolicy';
 
 export type MediaKind = 'video' | 'image';
 
@@ -34,7 +35,7 @@ const FALLBACK_MIME: Record<MediaKind, string> = { video: 'video/mp4', image: 'i
  * cannot carry it either). The body is streamed into prepareBinaryData, which writes it to
  * n8n's binary store without holding a second copy. A body shorter than its Content-Length
  * (a cut connection) fails instead of passing on a truncated file. Transient failures
- * (5xx, transport) are retried: a download is a free read.
+ * (5xx, 429, 408, transport) are retried, honouring Retry-After: a download is a free read.
  */
 export async function downloadMedia(
 	ctx: IExecuteSingleFunctions,
@@ -47,9 +48,11 @@ export async function downloadMedia(
 		throwIfCancelled(transport.signal, transport.cancelled);
 		if (!('failure' in outcome)) return outcome.body;
 		const { failure } = outcome;
-		const transient = failure.kind === 'transport' || (failure.kind === 'http' && failure.status >= 500);
+		const transient =
+			failure.kind === 'transport' ||
+			(failure.kind === 'http' && (failure.status >= 500 || failure.status === 429 || failure.status === 408));
 		if (!transient || attempt >= DOWNLOAD_ATTEMPTS) throw transport.requestFailed(failure, attempt);
-		await cancellableSleep(500 * attempt, transport.signal, transport.cancelled);
+		await cancellableSleep(retryDelayMs(failure, attempt), transport.signal, transport.cancelled);
 	}
 }
 
@@ -77,7 +80,9 @@ async function downloadOnce(
 	const status = response.statusCode;
 	if (status < 200 || status >= 300) {
 		const excerpt = bodyExcerpt(await readStart(stream));
-		return { failure: { kind: 'http', status, message: excerpt || undefined } };
+		return {
+			failure: { kind: 'http', status, message: excerpt || undefined, retryAfterMs: parseRetryAfter(headers['retry-after']) },
+		};
 	}
 	const contentType = String(headers['content-type'] ?? '').split(';')[0].trim();
 	if (contentType && !ACCEPTED_TYPES[media.kind].test(contentType)) {

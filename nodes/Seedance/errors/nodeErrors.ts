@@ -168,8 +168,9 @@ function headlineFor(failure: RequestFailure, action: Action): string {
 			if (action === 'download') return `The video file was not found ${says}`;
 			return `Task not found ${says}`;
 		case 429:
-			return `Rate limited by the API ${says}`;
+			return action === 'download' ? `The download host is rate limiting ${says}` : `Rate limited by the API ${says}`;
 		default:
+			if (failure.status >= 500 && action === 'download') return `The download host failed ${says}`;
 			if (failure.status >= 500) return `The Seedance server failed while ${ACTION_NOUN[action]} ${says}`;
 			return `The API rejected ${ACTION_NOUN[action]} ${says}`;
 	}

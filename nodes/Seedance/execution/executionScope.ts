@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPE } from '../transport/apiRequest';
 import { RateGate } from '../transport/rateGate';
 import { RequestLimiter } from '../transport/requestLimiter';
 import { StatusPoller } from '../waiting/statusPoller';
@@ -23,9 +24,19 @@ export class ExecutionScope {
 	private preparing = 0;
 	private readonly preparedWaiters: Array<() => void> = [];
 	private invalidInput: Error | undefined;
+	private baseUrl: Promise<string> | undefined;
 
 	constructor(maxConcurrentRequests: number) {
 		this.limiter = new RequestLimiter(maxConcurrentRequests);
+	}
+
+	/**
+	 * The credential's base URL, read once per run. It is not a requestDefaults expression:
+	 * RoutingNode would evaluate that twice for every item, the largest per-item cost there is.
+	 */
+	async credentialBaseUrl(ctx: IExecuteSingleFunctions): Promise<string> {
+		this.baseUrl ??= ctx.getCredentials(CREDENTIAL_TYPE).then((credentials) => normalizeBaseUrl(credentials.baseUrl));
+		return await this.baseUrl;
 	}
 
 	/** Called synchronously at the start of an item's preSend; returns its completion. */
@@ -67,4 +78,9 @@ export function executionScope(ctx: IExecuteSingleFunctions): ExecutionScope {
 function readMaxConcurrentRequests(ctx: IExecuteSingleFunctions): number {
 	const value = Number(ctx.getNodeParameter('options.maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS));
 	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENT_REQUESTS;
+}
+
+/** Trims the base URL and its trailing slashes, so paths join cleanly. */
+export function normalizeBaseUrl(value: unknown): string {
+	return String(value ?? '').trim().replace(/\/+$/, '');
 }

@@ -61,15 +61,18 @@ export async function runItem(
 		},
 		call: {
 			method: options.method ?? 'GET',
-			baseURL: String(options.baseURL ?? ''),
+			baseURL: '',
 			url: options.url ?? '',
 			body: options.body as IDataObject | undefined,
 			qs: options.qs,
 			timeoutMs: settings.requestTimeoutMs,
+			allowedDomains: options.allowedDomains,
+			expect: 'task',
 		},
 	};
 	try {
 		await scope.allItemsPrepared();
+		run.call.baseURL = await scope.credentialBaseUrl(ctx);
 		const items = await work(run);
 		return items.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 	} catch (error) {

@@ -31,7 +31,12 @@ type Ctx = IExecutePaginationFunctions;
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
 async function readTask(ctx: Ctx, run: ItemRun, taskId: string): Promise<IDataObject> {
-	return await apiRequest(ctx, { ...run.call, method: 'GET', url: taskPath(taskId), body: undefined, qs: undefined }, 'read', run.transport);
+	return await apiRequest(
+		ctx,
+		{ ...run.call, method: 'GET', url: taskPath(taskId), body: undefined, qs: undefined, expect: 'task' },
+		'read',
+		run.transport,
+	);
 }
 
 /** Downloads the finished video (and last frame, when asked) into the item's binary data. */
@@ -49,7 +54,8 @@ async function downloadOutputs(ctx: Ctx, run: ItemRun, task: IDataObject): Promi
 	const binary: IBinaryKeyData = {
 		[settings.binaryPropertyName]: await downloadMedia(
 			ctx,
-			{ url: content.video_url, fileName: `${taskId}.mp4`, kind: 'video', timeoutMs: Math.max(settings.requestTimeoutMs, 300_000) },
+			// The timeout bounds waiting for the answer and silences in it, not a long body that keeps arriving.
+			{ url: content.video_url, fileName: `${taskId}.mp4`, kind: 'video', timeoutMs: settings.requestTimeoutMs },
 			run.transport,
 		),
 	};
@@ -73,11 +79,12 @@ async function listTasksById(ctx: Ctx, run: ItemRun, taskIds: string[]): Promise
 			url: TASKS_PATH,
 			body: undefined,
 			qs: { 'filter.task_ids': taskIds, page_num: 1, page_size: taskIds.length },
+			expect: 'taskList',
 		},
 		'read',
 		run.transport,
 	);
-	return Array.isArray(answer.items) ? (answer.items as IDataObject[]) : [];
+	return answer.items as IDataObject[];
 }
 
 /**
@@ -122,11 +129,8 @@ async function finishTask(ctx: Ctx, run: ItemRun, taskId: string, known?: IDataO
 
 export async function sendGenerateVideo(this: Ctx, requestData: RequestData): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, 'create', async (run) => {
-		const created = await apiRequest(this, run.call, 'billable', run.transport);
-		const taskId = typeof created.id === 'string' || typeof created.id === 'number' ? String(created.id) : '';
-		if (taskId === '') {
-			throw run.transport.requestFailed({ kind: 'badBody', status: 200, message: 'an answer without a task ID' }, 1);
-		}
+		const created = await apiRequest(this, { ...run.call, expect: 'created' }, 'billable', run.transport);
+		const taskId = String(created.id);
 		run.taskId = taskId;
 		if (!run.settings.waitForCompletion) return [{ json: shapeTask({ ...created, id: taskId }, run.settings.simplify) }];
 		const known = isInProgress(created.status) ? created : { ...created, status: 'queued' };
@@ -155,7 +159,7 @@ export async function sendDeleteTask(this: Ctx, requestData: RequestData): Promi
 	return await runItem(this, requestData, 'delete', async (run) => {
 		const taskId = decodeURIComponent(run.call.url.split('/').pop() ?? '');
 		run.taskId = taskId;
-		await apiRequest(this, run.call, 'billable', run.transport);
+		await apiRequest(this, { ...run.call, expect: 'acknowledgement' }, 'billable', run.transport);
 		return [{ json: { taskId, success: true } }];
 	});
 }
@@ -171,11 +175,11 @@ export async function sendListTasks(this: Ctx, requestData: RequestData): Promis
 			const pageSize = returnAll ? PAGE_SIZE : Math.min(limit - tasks.length, 500);
 			const answer = await apiRequest(
 				this,
-				{ ...run.call, qs: { ...(run.call.qs ?? {}), page_num: page, page_size: pageSize } },
+				{ ...run.call, qs: { ...(run.call.qs ?? {}), page_num: page, page_size: pageSize }, expect: 'taskList' },
 				'read',
 				run.transport,
 			);
-			const items = Array.isArray(answer.items) ? (answer.items as IDataObject[]) : [];
+			const items = answer.items as IDataObject[];
 			tasks.push(...items);
 			const total = typeof answer.total === 'number' ? answer.total : undefined;
 			if (items.length < pageSize || (total !== undefined && page * pageSize >= total)) break;

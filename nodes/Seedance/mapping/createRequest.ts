@@ -57,15 +57,18 @@ export async function prepareCreateRequest(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const finish = executionScope(this).beginPreparation();
+	const scope = executionScope(this);
+	const finish = scope.beginPreparation();
 	try {
 		const body = { ...((requestOptions.body as IDataObject) ?? {}) };
 		const node = this.getNode();
 		const itemIndex = this.getItemIndex();
-		const model = typeof body.model === 'string' ? body.model.trim() : '';
+		const chosen = body.model === 'custom' ? this.getNodeParameter('customModel', '') : body.model;
+		const model = typeof chosen === 'string' ? chosen.trim() : '';
 		if (model === '') throw inputError(node, itemIndex, 'Model', 'is empty');
 		body.model = model;
-		const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+		const rawPrompt = this.getNodeParameter('prompt', '') as unknown;
+		const prompt = typeof rawPrompt === 'string' ? rawPrompt : rawPrompt === undefined || rawPrompt === null ? '' : String(rawPrompt);
 		if (prompt.trim() === '') throw inputError(node, itemIndex, 'Prompt', 'is empty');
 		readItemSettings(this);
 		const contentItems = (this.getNodeParameter('content.item', []) as ContentItemParameter[]) ?? [];
@@ -77,10 +80,9 @@ export async function prepareCreateRequest(
 		const content: IDataObject[] = [];
 		for (const [position, item] of contentItems.entries()) content.push(await toContentEntry(this, item, position));
 		const placement = this.getNodeParameter('options.promptPlacement', 'auto') as PromptPlacement;
-		if (usesContentPrompt(placement, requestOptions.baseURL)) {
-			content.unshift({ type: 'text', text: prompt });
-			if (placement !== 'both') delete body.prompt;
-		}
+		const baseURL = await scope.credentialBaseUrl(this);
+		if (usesContentPrompt(placement, baseURL)) content.unshift({ type: 'text', text: prompt });
+		if (!usesContentPrompt(placement, baseURL) || placement === 'both') body.prompt = prompt;
 		if (content.length > 0) body.content = content;
 		Object.assign(body, extraBody);
 		finish();

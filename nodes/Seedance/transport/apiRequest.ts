@@ -15,6 +15,14 @@ import {
 
 export const CREDENTIAL_TYPE = 'seedanceApi';
 
+/**
+ * What a 2xx answer must look like; anything else is a malformed answer ("badBody"), which
+ * reads retry and billable requests do not.
+ * - `created`: has a task ID. `task`: has an ID and a status. `taskList`: has an `items` array.
+ * - `acknowledgement` (DELETE): any body, an empty one included, means done.
+ */
+export type ResponseShape = 'created' | 'task' | 'taskList' | 'acknowledgement';
+
 export interface ApiCall {
 	method: IHttpRequestMethods;
 	/** The credential's base URL, trailing slashes removed (see requestDefaults). */
@@ -23,6 +31,9 @@ export interface ApiCall {
 	body?: IDataObject;
 	qs?: IDataObject;
 	timeoutMs: number;
+	/** The credential's domain restriction, as RoutingNode computed it (undefined: any). */
+	allowedDomains?: string;
+	expect: ResponseShape;
 }
 
 export interface TransportContext {
@@ -96,6 +107,7 @@ async function sendOnce(ctx: IExecuteSingleFunctions, call: ApiCall): Promise<Ou
 			arrayFormat: 'repeat',
 			json: true,
 			timeout: call.timeoutMs,
+			allowedDomains: call.allowedDomains,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			sendCredentialsOnCrossOriginRedirect: false,
@@ -103,21 +115,20 @@ async function sendOnce(ctx: IExecuteSingleFunctions, call: ApiCall): Promise<Ou
 	} catch (error) {
 		return { failure: transportFailureOf(error) };
 	}
-	return interpretResponse(response);
+	return interpretResponse(response, call.expect);
 }
 
-export function interpretResponse(response: IN8nHttpFullResponse): Outcome {
+export function interpretResponse(response: IN8nHttpFullResponse, expect: ResponseShape): Outcome {
 	const { statusCode: status, body } = response;
 	const json = asJsonObject(body);
 	if (status >= 200 && status < 300) {
-		if (json) return { body: json };
-		return {
-			failure: {
-				kind: 'badBody',
-				status,
-				message: body === undefined || body === '' ? 'an empty body' : `a body that is not JSON: "${bodyExcerpt(body)}"`,
-			},
-		};
+		if (expect === 'acknowledgement') return { body: json ?? {} };
+		if (!json) {
+			const message = body === undefined || body === '' ? 'an empty body' : `a body that is not JSON: "${bodyExcerpt(body)}"`;
+			return { failure: { kind: 'badBody', status, message } };
+		}
+		const problem = shapeProblem(json, expect);
+		return problem ? { failure: { kind: 'badBody', status, message: problem } } : { body: json };
 	}
 	const apiError = json?.error && typeof json.error === 'object' ? (json.error as IDataObject) : undefined;
 	const message = apiError?.message ?? json?.message ?? (json ? undefined : bodyExcerpt(body));
@@ -131,6 +142,14 @@ export function interpretResponse(response: IN8nHttpFullResponse): Outcome {
 			retryAfterMs: parseRetryAfter(response.headers?.['retry-after']),
 		},
 	};
+}
+
+function shapeProblem(json: IDataObject, expect: ResponseShape): string | undefined {
+	const hasId = (typeof json.id === 'string' && json.id !== '') || typeof json.id === 'number';
+	if (expect === 'created' && !hasId) return 'an answer without a task ID';
+	if (expect === 'task' && (!hasId || typeof json.status !== 'string')) return 'a task without an ID or a status';
+	if (expect === 'taskList' && !Array.isArray(json.items)) return 'a task list without "items"';
+	return undefined;
 }
 
 function asJsonObject(body: unknown): IDataObject | undefined {

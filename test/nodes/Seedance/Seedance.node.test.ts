@@ -1,11 +1,14 @@
 import { Seedance } from '../../../nodes/Seedance/Seedance.node';
 
-const { description } = new Seedance();
+const node = new Seedance();
+const { description } = node;
 const property = (name: string) => description.properties.find((candidate) => candidate.name === name);
 
 describe('Seedance node description', () => {
 	it('is declarative, usable as an AI tool, and uses the Seedance API credential', () => {
-		expect(description.requestDefaults?.baseURL).toContain('$credentials.baseUrl');
+		// Declarative: n8n runs it through RoutingNode because it has request defaults and no execute().
+		expect(description.requestDefaults).toBeDefined();
+		expect('execute' in node).toBe(false);
 		expect(description.usableAsTool).toBe(true);
 		expect(description.credentials).toEqual([{ name: 'seedanceApi', required: true }]);
 	});

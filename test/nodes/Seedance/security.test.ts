@@ -1,7 +1,4 @@
-// n8n's logger is silenced for the other tests; here every line it writes is searched for the key.
-process.env.N8N_LOG_LEVEL = 'debug';
-
-import { runSeedance } from '../../helpers/n8nRunner';
+import { n8nLogger, runSeedance } from '../../helpers/n8nRunner';
 import { API_KEY, credentialsFor, withSimulator } from '../../helpers/simulator';
 
 /** Everything a user or a log could see of a run: items, errors with their causes, log output. */
@@ -11,6 +8,14 @@ function everythingVisible(result: Awaited<ReturnType<typeof runSeedance>>, logs
 		? [error.message, error.description, error.stack, JSON.stringify(error), JSON.stringify(error.cause), JSON.stringify(error.context)]
 		: [];
 	return [JSON.stringify(result.items), JSON.stringify(result.run.data), ...errorParts, ...logs].join('\n');
+}
+
+/** A log argument as text, errors with their message, stack and own fields. */
+function serialize(arg: unknown): string {
+	if (typeof arg === 'string') return arg;
+	return JSON.stringify(arg, (_key, value: unknown) =>
+		value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value,
+	);
 }
 
 describe('the API key stays secret', () => {
@@ -25,13 +30,11 @@ describe('the API key stays secret', () => {
 	];
 
 	it.each(scenarios)('appears in no output, error or log line after %s', async (_, setup: { fault?: object; outcome?: object; sim?: object }) => {
-		// n8n's logger writes straight to the process streams; capture everything written there.
+		// Every call of n8n's logger, with its metadata (the error objects it logs included).
 		const logs: string[] = [];
-		const spies = [process.stdout, process.stderr].map((stream) =>
-			jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-				logs.push(String(chunk));
-				return true;
-			}),
+		const logger = n8nLogger();
+		const spies = (['error', 'warn', 'info', 'debug'] as const).map((level) =>
+			jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void logs.push(args.map(serialize).join(' '))),
 		);
 		try {
 			await withSimulator({ ...(setup.sim ?? {}), outcome: setup.outcome ? () => setup.outcome : undefined }, async (sim) => {
@@ -44,7 +47,7 @@ describe('the API key stays secret', () => {
 					});
 					expect(everythingVisible(result, logs)).not.toContain(API_KEY);
 				}
-				// The check above is only worth something if n8n's logger did write through the spies.
+				// The check above is only worth something if n8n did log through the spied logger.
 				expect(logs.length).toBeGreaterThan(0);
 				for (const request of sim.mediaRequests) expect(JSON.stringify(request)).not.toContain(API_KEY);
 			});
