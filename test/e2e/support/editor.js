@@ -100,11 +100,25 @@ async function closeNodePanelAndNdv(page) {
 	}
 }
 
-/** The action rows a node shows in the panel after clicking it ("Generate a video", …). */
-async function listNodeActions(page) {
-	await page.getByTestId('item-iterator-item').first().waitFor();
-	const rows = await visibleTexts(page.getByTestId('item-iterator-item'));
-	return rows.map((row) => row.split('\n')[0].trim());
+/**
+ * The action rows a node shows in the panel after clicking it ("Generate a
+ * video", …). `untilListed` names one action to wait for, as the panel
+ * animates from the search results to the node's actions.
+ */
+async function listNodeActions(page, { untilListed, settleMs = 400, timeoutMs = UI_TIMEOUT_MS }) {
+	await page.getByTestId('item-iterator-item').filter({ hasText: untilListed }).first().waitFor();
+	// While the panel slides over, rows of the search results and of the actions are both
+	// visible: read until two reads a moment apart agree.
+	const read = async () => (await visibleTexts(page.getByTestId('item-iterator-item'))).map((row) => row.split('\n')[0].trim());
+	const deadline = Date.now() + timeoutMs;
+	let rows = await read();
+	while (Date.now() < deadline) {
+		await page.waitForTimeout(settleMs);
+		const again = await read();
+		if (JSON.stringify(again) === JSON.stringify(rows)) return rows;
+		rows = again;
+	}
+	return rows;
 }
 
 async function clickNodeAction(page, actionName) {
@@ -115,7 +129,8 @@ async function clickNodeAction(page, actionName) {
 /** Opens an options parameter's dropdown in the open NDV; resolves the option titles. */
 async function listParameterOptions(page, parameterName) {
 	await page.getByTestId(`parameter-input-${parameterName}`).click();
-	const options = page.locator('[role="listbox"] [role="option"] .option-headline');
+	// Dropdowns opened earlier stay in the DOM, hidden: only the visible list counts.
+	const options = page.locator('[role="listbox"] [role="option"] .option-headline:visible');
 	await options.first().waitFor();
 	const titles = await visibleTexts(options);
 	await page.keyboard.press('Escape');

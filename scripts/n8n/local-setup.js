@@ -1,0 +1,88 @@
+'use strict';
+/**
+ * What `npm start` and `npm run demo` share: which API the credential points at
+ * (the local simulator, or the real API when SEEDANCE_API_KEY is set), the
+ * example workflows wired to that credential, and small console helpers.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const harness = require('./harness');
+
+const DEFAULT_BASE_URL = 'https://api.aiid.edu.kg';
+const EXAMPLES_DIR = path.join(harness.REPO_ROOT, 'examples');
+/** The credential the example files reference; imported under this id so they match as they are. */
+const CREDENTIAL_ID = 'seedanceApiCred1';
+const CREDENTIAL_NAME = 'Seedance API';
+
+const startedAt = Date.now();
+
+/** "[  12.3s] message" on stderr: progress lines while installing and booting. */
+function step(message) {
+	const seconds = ((Date.now() - startedAt) / 1000).toFixed(1).padStart(6);
+	process.stderr.write(`[${seconds}s] ${message}\n`);
+}
+
+/** The real API from the environment, or undefined to use the simulator. */
+function realApiFromEnv() {
+	const apiKey = process.env.SEEDANCE_API_KEY?.trim();
+	if (!apiKey) return undefined;
+	const baseUrl = (process.env.SEEDANCE_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	return { apiKey, baseUrl };
+}
+
+/** A short, non-reversible fingerprint of a key: tells whether the credential must be re-imported. */
+function keyFingerprint(apiKey) {
+	return crypto.createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+}
+
+/** The example workflow files (examples/*.json), by file name. */
+function exampleFiles() {
+	return fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((name) => name.endsWith('.json'))
+		.sort()
+		.map((name) => path.join(EXAMPLES_DIR, name));
+}
+
+function readExample(fileOrName) {
+	const file = fileOrName.includes(path.sep) ? fileOrName : path.join(EXAMPLES_DIR, fileOrName);
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Every Seedance node (and Seedance Tool node) of a workflow. */
+function seedanceNodes(workflow) {
+	return workflow.nodes.filter((node) => node.type.startsWith(`${harness.PACKAGE_NAME}.`));
+}
+
+/** A copy of the workflow whose Seedance nodes use `credential` ({id, name}). */
+function withCredential(workflow, credential) {
+	const copy = structuredClone(workflow);
+	for (const node of seedanceNodes(copy)) {
+		node.credentials = { [harness.CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+	}
+	return copy;
+}
+
+/** The workflow's trigger nodes that serve a form (their production path). */
+function formPaths(workflow) {
+	return workflow.nodes
+		.filter((node) => node.type === 'n8n-nodes-base.formTrigger')
+		.map((node) => node.parameters?.options?.path || node.parameters?.path || node.webhookId);
+}
+
+module.exports = {
+	DEFAULT_BASE_URL,
+	EXAMPLES_DIR,
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	step,
+	realApiFromEnv,
+	keyFingerprint,
+	exampleFiles,
+	readExample,
+	seedanceNodes,
+	withCredential,
+	formPaths,
+};
