@@ -1,6 +1,7 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../transport/apiRequest';
+import type { ItemSettings } from './itemSettings';
 import { RateGate } from '../transport/rateGate';
 import { RequestLimiter } from '../transport/requestLimiter';
 import { StatusPoller } from '../waiting/statusPoller';
@@ -25,9 +26,10 @@ export class ExecutionScope {
 	private readonly preparedWaiters: Array<() => void> = [];
 	private invalidInput: Error | undefined;
 	private baseUrl: Promise<string> | undefined;
+	private readonly settingsByItem = new Map<number, ItemSettings>();
 
-	constructor(maxConcurrentRequests: number) {
-		this.limiter = new RequestLimiter(maxConcurrentRequests);
+	constructor() {
+		this.limiter = new RequestLimiter(Infinity);
 	}
 
 	/**
@@ -39,8 +41,21 @@ export class ExecutionScope {
 		return await this.baseUrl;
 	}
 
-	/** Called synchronously at the start of an item's preSend; returns its completion. */
-	beginPreparation(): (error?: Error, blocksOthers?: boolean) => void {
+	/** The settings preSend read and checked for an item, so its send step need not read them again. */
+	rememberSettings(itemIndex: number, settings: ItemSettings): void {
+		this.settingsByItem.set(itemIndex, settings);
+	}
+
+	settingsOf(itemIndex: number): ItemSettings | undefined {
+		return this.settingsByItem.get(itemIndex);
+	}
+
+	/**
+	 * Called synchronously at the start of an item's preSend; returns its completion. An item
+	 * may carry its own Max Concurrent Requests (an expression): the smallest one wins.
+	 */
+	beginPreparation(ctx: IExecuteSingleFunctions): (error?: Error, blocksOthers?: boolean) => void {
+		this.limiter.tighten(readMaxConcurrentRequests(ctx));
 		this.preparing++;
 		let finished = false;
 		return (error, blocksOthers = true) => {
@@ -69,12 +84,11 @@ const scopes = new WeakMap<object, ExecutionScope>();
  */
 export function executionScope(ctx: IExecuteSingleFunctions): ExecutionScope {
 	const runKey: object = ctx.getExecuteData?.() ?? ctx;
-	const limit = readMaxConcurrentRequests(ctx);
 	let scope = scopes.get(runKey);
-	if (!scope) scopes.set(runKey, (scope = new ExecutionScope(limit)));
-	scope.limiter.tighten(limit);
+	if (!scope) scopes.set(runKey, (scope = new ExecutionScope()));
 	return scope;
 }
+
 function readMaxConcurrentRequests(ctx: IExecuteSingleFunctions): number {
 	const value = Number(ctx.getNodeParameter('options.maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS));
 	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENT_REQUESTS;

@@ -42,9 +42,10 @@ export async function runItem(
 ): Promise<INodeExecutionData[]> {
 	const itemIndex = ctx.getItemIndex();
 	const scope = executionScope(ctx);
-	const settings = readItemSettings(ctx);
+	const settings = scope.settingsOf(itemIndex) ?? readItemSettings(ctx);
 	const options = requestData.options;
-	const node = ctx.getNode();
+	// getNode() deep-copies the node: only fetch it to report a problem.
+	const node = () => ctx.getNode();
 	const errorScope = () => ({ action: run.action, itemIndex, taskId: run.taskId });
 	const run: ItemRun = {
 		itemIndex,
@@ -56,8 +57,8 @@ export async function runItem(
 			gate: scope.gate,
 			rateLimitPatienceMs: settings.maxWaitMs,
 			signal: ctx.getExecutionCancelSignal(),
-			requestFailed: (failure, attempts) => requestFailedError(node, failure, attempts, errorScope()),
-			cancelled: () => cancelledError(node, errorScope()),
+			requestFailed: (failure, attempts) => requestFailedError(node(), failure, attempts, errorScope()),
+			cancelled: () => cancelledError(node(), errorScope()),
 		},
 		call: {
 			method: options.method ?? 'GET',
@@ -76,7 +77,7 @@ export async function runItem(
 		const items = await work(run);
 		return items.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 	} catch (error) {
-		const nodeError = toNodeError(node, error, errorScope());
+		const nodeError = toNodeError(node(), error, errorScope());
 		if (!ctx.continueOnFail()) throw nodeError;
 		const json: IDataObject = { error: nodeError.message };
 		if (nodeError.description) json.description = nodeError.description;

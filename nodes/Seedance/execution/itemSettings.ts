@@ -34,7 +34,8 @@ function option<T>(ctx: IExecuteSingleFunctions, name: string, fallback: T): T {
  */
 export function readItemSettings(ctx: IExecuteSingleFunctions): ItemSettings {
 	const itemIndex = ctx.getItemIndex();
-	const node = ctx.getNode();
+	// getNode() deep-copies the node: only fetch it to report a problem.
+	const fail = (field: string, problem: string) => inputError(ctx.getNode(), itemIndex, field, problem);
 	const pollIntervalSeconds = Number(option(ctx, 'pollInterval', DEFAULTS.pollIntervalSeconds));
 	const maxWaitSeconds = Number(option(ctx, 'maxWait', DEFAULTS.maxWaitSeconds));
 	const requestTimeoutSeconds = Number(option(ctx, 'requestTimeout', DEFAULTS.requestTimeoutSeconds));
@@ -53,24 +54,21 @@ export function readItemSettings(ctx: IExecuteSingleFunctions): ItemSettings {
 		requestTimeoutMs: requestTimeoutSeconds * 1000,
 	};
 	if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds < 1) {
-		throw inputError(node, itemIndex, 'Poll Interval', `must be at least 1 second (got ${pollIntervalSeconds})`);
+		throw fail('Poll Interval', `must be at least 1 second (got ${pollIntervalSeconds})`);
 	}
 	if (!Number.isFinite(maxWaitSeconds) || maxWaitSeconds < pollIntervalSeconds) {
-		throw inputError(
-			node,
-			itemIndex,
-			'Max Wait',
+		throw fail('Max Wait',
 			`must be at least the poll interval of ${pollIntervalSeconds} s (got ${maxWaitSeconds})`,
 		);
 	}
 	if (!Number.isFinite(requestTimeoutSeconds) || requestTimeoutSeconds < 1) {
-		throw inputError(node, itemIndex, 'Request Timeout', `must be at least 1 second (got ${requestTimeoutSeconds})`);
+		throw fail('Request Timeout', `must be at least 1 second (got ${requestTimeoutSeconds})`);
 	}
 	if (settings.downloadVideo && settings.binaryPropertyName === '') {
-		throw inputError(node, itemIndex, 'Put Video in Field', 'is empty');
+		throw fail('Put Video in Field', 'is empty');
 	}
 	if (settings.downloadLastFrame && settings.lastFrameBinaryPropertyName === '') {
-		throw inputError(node, itemIndex, 'Put Last Frame in Field', 'is empty');
+		throw fail('Put Last Frame in Field', 'is empty');
 	}
 	return settings;
 }

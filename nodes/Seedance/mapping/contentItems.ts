@@ -27,37 +27,38 @@ export function isAcceptedUrl(url: string, allowDataUrl: boolean): boolean {
  * before any request leaves. Reading binary data happens in `toContentEntry`.
  */
 export function checkContentItem(ctx: IExecuteSingleFunctions, item: ContentItemParameter, position: number): void {
-	const node = ctx.getNode();
 	const itemIndex = ctx.getItemIndex();
 	const field = `Content ${position + 1}`;
+	// getNode() deep-copies the node: only fetch it to report a problem.
+	const fail = (problem: string) => inputError(ctx.getNode(), itemIndex, field, problem);
 	const type = item.type ?? 'image';
 	if (type === 'text') {
-		if (!item.text?.trim()) throw inputError(node, itemIndex, field, 'the text is empty');
+		if (!item.text?.trim()) throw fail('the text is empty');
 		return;
 	}
 	if (type === 'draft_task') {
-		if (!item.draftTaskId?.trim()) throw inputError(node, itemIndex, field, 'the draft task ID is empty');
+		if (!item.draftTaskId?.trim()) throw fail('the draft task ID is empty');
 		return;
 	}
 	if (type === 'image' && item.source === 'binary') {
 		const propertyName = (item.binaryPropertyName ?? 'data').trim();
 		const binary = ctx.getInputData().binary?.[propertyName];
 		if (!binary) {
-			throw inputError(node, itemIndex, field, `the input item has no binary field "${propertyName}"`);
+			throw fail(`the input item has no binary field "${propertyName}"`);
 		}
 		if (!/^image\//i.test(binary.mimeType ?? '')) {
-			throw inputError(node, itemIndex, field, `binary field "${propertyName}" is "${binary.mimeType}", not an image`);
+			throw fail(`binary field "${propertyName}" is "${binary.mimeType}", not an image`);
 		}
 		if (typeof binary.bytes === 'number' && binary.bytes > MAX_IMAGE_BYTES) {
-			throw inputError(node, itemIndex, field, `binary field "${propertyName}" is over 30 MB (${binary.bytes} bytes)`);
+			throw fail(`binary field "${propertyName}" is over 30 MB (${binary.bytes} bytes)`);
 		}
 		return;
 	}
 	const url = item.url?.trim() ?? '';
-	if (url === '') throw inputError(node, itemIndex, field, `the ${type} URL is empty`);
+	if (url === '') throw fail(`the ${type} URL is empty`);
 	if (!isAcceptedUrl(url, type === 'image')) {
 		const allowed = type === 'image' ? 'an http(s) URL or a data: URL' : 'an http(s) URL';
-		throw inputError(node, itemIndex, field, `"${url.slice(0, 80)}" is not ${allowed}`);
+		throw fail(`"${url.slice(0, 80)}" is not ${allowed}`);
 	}
 }
 

@@ -58,19 +58,18 @@ export async function prepareCreateRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const scope = executionScope(this);
-	const finish = scope.beginPreparation();
+	const finish = scope.beginPreparation(this);
 	try {
 		const body = { ...((requestOptions.body as IDataObject) ?? {}) };
-		const node = this.getNode();
 		const itemIndex = this.getItemIndex();
 		const chosen = body.model === 'custom' ? this.getNodeParameter('customModel', '') : body.model;
 		const model = typeof chosen === 'string' ? chosen.trim() : '';
-		if (model === '') throw inputError(node, itemIndex, 'Model', 'is empty');
+		if (model === '') throw inputError(this.getNode(), itemIndex, 'Model', 'is empty');
 		body.model = model;
 		const rawPrompt = this.getNodeParameter('prompt', '') as unknown;
 		const prompt = typeof rawPrompt === 'string' ? rawPrompt : rawPrompt === undefined || rawPrompt === null ? '' : String(rawPrompt);
-		if (prompt.trim() === '') throw inputError(node, itemIndex, 'Prompt', 'is empty');
-		readItemSettings(this);
+		if (prompt.trim() === '') throw inputError(this.getNode(), itemIndex, 'Prompt', 'is empty');
+		scope.rememberSettings(itemIndex, readItemSettings(this));
 		const contentItems = (this.getNodeParameter('content.item', []) as ContentItemParameter[]) ?? [];
 		contentItems.forEach((item, position) => checkContentItem(this, item, position));
 		const extraBody = parseExtraBody(this);

@@ -11,8 +11,10 @@ async function prepared(
 	action: Action,
 	check: () => IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const finish = executionScope(ctx).beginPreparation();
+	const scope = executionScope(ctx);
+	const finish = scope.beginPreparation(ctx);
 	try {
+		scope.rememberSettings(ctx.getItemIndex(), readItemSettings(ctx));
 		const options = check();
 		finish();
 		return options;
@@ -29,7 +31,6 @@ export async function prepareTaskRequest(
 ): Promise<IHttpRequestOptions> {
 	return await prepared(this, 'get', () => {
 		const taskId = readTaskId(this);
-		readItemSettings(this);
 		return { ...requestOptions, url: taskPath(taskId) };
 	});
 }
@@ -40,7 +41,6 @@ export async function prepareListRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	return await prepared(this, 'list', () => {
-		readItemSettings(this);
 		const qs: IDataObject = { ...(requestOptions.qs ?? {}) };
 		const ids = qs['filter.task_ids'];
 		if (ids !== undefined) {
