@@ -1,0 +1,269 @@
+'use strict';
+/**
+ * Turns the scenario measurements into the table's rows: figure, measured, target, met?
+ * (met: true / false against a target, undefined for an informational row). Every row also
+ * keeps its numbers (`value`, `targetValue`, `unit`) for the JSON.
+ */
+const { mib, seconds, ratio } = require('./lib/report');
+const { HTTP_REQUEST_TYPE_VERSION } = require('./lib/workflows');
+const { CONTENDED_CORES } = require('./measure');
+
+const BATCH_TOLERANCE = 1.15;
+const MEMORY_BUDGET_MIB = 150;
+
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * Results by scenario id. A scenario run several times (BENCH_OVERHEAD_ROUNDS) becomes one
+ * result whose node time and wall time are the medians of its runs (`runs` lists them all).
+ */
+function groupResults(results) {
+	const groups = new Map();
+	for (const result of results) groups.set(result.group ?? result.id, [...(groups.get(result.group ?? result.id) ?? []), result]);
+	return Object.fromEntries(
+		[...groups].map(([id, runs]) => {
+			if (runs.length === 1) return [id, runs[0]];
+			const nodeTimes = runs.map((run) => run.node.executionTimeMs);
+			return [
+				id,
+				{
+					...runs[0],
+					id,
+					contended: runs.some((run) => run.contended),
+					wallMs: median(runs.map((run) => run.wallMs)),
+					node: { ...runs[0].node, executionTimeMs: median(nodeTimes) },
+					runs: nodeTimes,
+				},
+			];
+		}),
+	);
+}
+
+/** "8.1 s", or "8.1 s (median of 3: 7.0-9.2 s)" for a repeated scenario. */
+function nodeTime(result, digits = 2) {
+	const time = seconds(result.node.executionTimeMs, digits);
+	if (!result.runs) return time;
+	return `${time} (median of ${result.runs.length}: ${seconds(Math.min(...result.runs), digits)}-${seconds(Math.max(...result.runs), digits)})`;
+}
+
+function buildFigures(config, results) {
+	const byId = groupResults(results);
+	const figures = [];
+	const notes = [];
+	const pollMs = config.pollIntervalS * 1000;
+	const allowedReads = Math.ceil(config.taskMs / pollMs) + 1;
+	const star = (...measured) => (measured.some((result) => result?.contended) ? ' *' : '');
+
+	// 1. batch wall time
+	const batch = byId['batch-ark'];
+	let batchNodeMs;
+	if (batch) {
+		const slowestMs = batch.tasks.durationMs.max;
+		const limitMs = slowestMs + pollMs;
+		batchNodeMs = batch.node.executionTimeMs;
+		const r = batchNodeMs / limitMs;
+		figures.push({
+			id: 'batch-node-time',
+			figure: `1. Batch: ${config.batchItems} items x ${config.taskMs / 1000} s tasks, poll ${config.pollIntervalS} s: node time (run data), default 10 requests at once`,
+			measured: `${seconds(batchNodeMs)} = ${ratio(r)} x limit (${seconds(limitMs)}: slowest task ${seconds(slowestMs)} + 1 poll)${star(batch)}`,
+			target: `<= ${BATCH_TOLERANCE} x limit (${seconds(limitMs * BATCH_TOLERANCE)})`,
+			met: r <= BATCH_TOLERANCE,
+			value: batchNodeMs,
+			targetValue: limitMs * BATCH_TOLERANCE,
+			unit: 'ms',
+			limitMs,
+			ratioToLimit: r,
+		});
+		figures.push({
+			id: 'batch-wall-time',
+			figure: '1. Same run: whole `n8n execute` wall time (n8n boot, Code node, output included)',
+			measured: `${seconds(batch.wallMs)} (${seconds(batch.wallMs - batchNodeMs)} outside the node)${star(batch)}`,
+			target: '-',
+			met: undefined,
+			value: batch.wallMs,
+			unit: 'ms',
+		});
+	}
+	const aggregatorBatch = byId['batch-aggregator'];
+	if (aggregatorBatch) {
+		const limitMs = aggregatorBatch.tasks.durationMs.max + pollMs;
+		figures.push({
+			id: 'batch-node-time-aggregator',
+			figure: '1. Same batch, aggregator flavour (a GET per task): node time',
+			measured: `${seconds(aggregatorBatch.node.executionTimeMs)} = ${ratio(aggregatorBatch.node.executionTimeMs / limitMs)} x limit; wall ${seconds(aggregatorBatch.wallMs)}${star(aggregatorBatch)}`,
+			target: `<= ${BATCH_TOLERANCE} x limit (${seconds(limitMs * BATCH_TOLERANCE)})`,
+			met: aggregatorBatch.node.executionTimeMs / limitMs <= BATCH_TOLERANCE,
+			value: aggregatorBatch.node.executionTimeMs,
+			targetValue: limitMs * BATCH_TOLERANCE,
+			unit: 'ms',
+		});
+	}
+	const oneRequest = byId['batch-ark-one-request'];
+	if (oneRequest) {
+		const limitMs = oneRequest.tasks.durationMs.max + pollMs;
+		figures.push({
+			id: 'baseline-one-request',
+			figure: '1. Baseline A: same node, Max Concurrent Requests = 1 (requests one at a time, waits still overlap)',
+			measured:
+				`${seconds(oneRequest.node.executionTimeMs)} = ${ratio(oneRequest.node.executionTimeMs / limitMs)} x limit; ` +
+				`creates spread over ${seconds(oneRequest.tasks.createSpreadMs, 2)}; wall ${seconds(oneRequest.wallMs)}${star(oneRequest)}`,
+			target: '- (not a sequential baseline)',
+			met: undefined,
+			value: oneRequest.node.executionTimeMs,
+			unit: 'ms',
+		});
+	}
+	const loop = byId['sequential-loop'];
+	if (loop) {
+		const perItemMs = loop.node.executionTimeMs / loop.node.runs;
+		const extrapolatedMs = perItemMs * config.batchItems;
+		const speedup = batchNodeMs ? ` = ${ratio(extrapolatedMs / batchNodeMs, 0)} x this node's batch time` : '';
+		figures.push({
+			id: 'baseline-sequential',
+			figure: `1. Baseline B: one item after another (Loop Over Items, batch size 1 -> Seedance), as sequential nodes do`,
+			measured:
+				`${loop.node.runs} items measured: ${seconds(perItemMs)} per item (node runs, summed ${seconds(loop.node.executionTimeMs)}; loop ${seconds(loop.node.spanMs)}); ` +
+				`${config.batchItems} items ~ ${seconds(extrapolatedMs, 0)} (extrapolated)${speedup}${star(loop)}`,
+			target: '-',
+			met: undefined,
+			value: extrapolatedMs,
+			unit: 'ms',
+			perItemMs,
+			itemsMeasured: loop.node.runs,
+		});
+		notes.push(
+			`Baseline B runs ${loop.node.runs} items, not ${config.batchItems}: ${config.batchItems} tasks of ${config.taskMs / 1000} s one after another take ` +
+				`at least ${seconds(config.batchItems * config.taskMs, 0)}, more than this benchmark's time budget; its ${config.batchItems}-item time is the measured per-item time x ${config.batchItems}.`,
+		);
+	}
+
+	// 2. request cost
+	for (const [id, label] of [
+		['batch-aggregator', 'aggregator (a GET per task)'],
+		['batch-ark', 'ark (list rounds, filter.task_ids)'],
+	]) {
+		const result = byId[id];
+		if (!result) continue;
+		const perTask = result.reads.statusRequestsPerTask;
+		const range = ({ min, max }) => (min === max ? `${max}` : `${min}-${max}`);
+		const refused = Object.entries(result.api.listStatuses).filter(([status]) => status !== '200');
+		const listNote =
+			result.api.listRequests > 0
+				? ` + ${result.api.listRequests} list request${result.api.listRequests > 1 ? 's' : ''}` +
+					(refused.length > 0 ? ` (${refused.map(([status, count]) => `${count} answered ${status}: the listing probe`).join(', ')})` : '')
+				: '';
+		const fewer = id === 'batch-ark';
+		figures.push({
+			id: `requests-${result.sim}`,
+			figure: `2. Status requests per task while waiting, ${label}`,
+			measured:
+				`${perTask.toFixed(2)} (${result.api.getRequests} GETs${listNote}, for ${result.tasks.count} tasks); ` +
+				`each task's status read ${range(result.reads.perTask)} times${star(result)}`,
+			target: fewer ? `<= ${allowedReads}, fewer where the API allows` : `<= ${allowedReads} (ceil(${config.taskMs / 1000}/${config.pollIntervalS}) + 1)`,
+			met: fewer ? perTask < allowedReads : perTask <= allowedReads,
+			value: perTask,
+			targetValue: allowedReads,
+			unit: 'requests/task',
+			getsPerTaskMax: result.reads.getsPerTask.max,
+			readsPerTaskMax: result.reads.perTask.max,
+		});
+	}
+
+	// 3. per-item overhead
+	const node = byId['creates-seedance-all-at-once'];
+	const http = byId['creates-http-request'];
+	const nodeDefault = byId['creates-seedance-default'];
+	if (node && http) {
+		const r = node.node.executionTimeMs / http.node.executionTimeMs;
+		figures.push({
+			id: 'overhead-node-time-ratio',
+			figure: `3. ${config.createItems} creates without waiting: Seedance node time / HTTP Request node time (run data), both sending all at once${node.runs ? ' (medians)' : ''}`,
+			measured:
+				`${ratio(r)} (${nodeTime(node)} / ${nodeTime(http)}: ` +
+				`${(node.node.executionTimeMs / config.createItems).toFixed(1)} / ${(http.node.executionTimeMs / config.createItems).toFixed(1)} ms per item)${star(node, http)}`,
+			target: '<= 1.00',
+			met: r <= 1,
+			value: r,
+			targetValue: 1,
+			unit: 'ratio',
+		});
+		const wallRatio = node.wallMs / http.wallMs;
+		figures.push({
+			id: 'overhead-wall-ratio',
+			figure: '3. Same runs: `n8n execute` wall time ratio',
+			measured: `${ratio(wallRatio)} (${seconds(node.wallMs)} / ${seconds(http.wallMs)})${star(node, http)}`,
+			target: '<= 1.00',
+			met: wallRatio <= 1,
+			value: wallRatio,
+			targetValue: 1,
+			unit: 'ratio',
+		});
+		const sameBody = JSON.stringify(node.createBodySample) === JSON.stringify(http.createBodySample);
+		notes.push(
+			`Figure 3: the HTTP Request node (v${HTTP_REQUEST_TYPE_VERSION}, POST, JSON body {model, prompt}, Header Auth credential) runs with n8n's default options: ` +
+				`no Batching option, so it starts every item's request at once and then awaits them all (no concurrency limit). ` +
+				`The Seedance node was given Max Concurrent Requests = ${config.createItems} to match; create bodies ${sameBody ? 'identical' : 'DIFFER'} (${JSON.stringify(node.createBodySample)}).`,
+		);
+	}
+	if (node && http && !node.runs) {
+		notes.push(
+			'Figure 3 compares single runs; on this 2-core machine one run of either node varies by about +-15%, as much as the difference measured. ' +
+				'BENCH_OVERHEAD_ROUNDS=5 runs each 1,000-create scenario 5 times, alternating, and compares medians.',
+		);
+	}
+	if (nodeDefault && http) {
+		figures.push({
+			id: 'overhead-node-default',
+			figure: `3. Same ${config.createItems} creates, Seedance node at its default (10 requests at once)`,
+			measured: `${nodeTime(nodeDefault)} = ${ratio(nodeDefault.node.executionTimeMs / http.node.executionTimeMs)} x HTTP Request; wall ${seconds(nodeDefault.wallMs)}${star(nodeDefault)}`,
+			target: '-',
+			met: undefined,
+			value: nodeDefault.node.executionTimeMs,
+			unit: 'ms',
+		});
+	}
+
+	// 4. memory
+	const small = byId['memory-small-videos'];
+	const big = byId['memory-big-videos'];
+	if (small && big) {
+		const differenceBytes = big.memory.peakTreeBytes - small.memory.peakTreeBytes;
+		figures.push({
+			id: 'memory-difference',
+			figure: `4. Peak RSS of n8n (process tree), ${config.videoCount} x ${config.bigVideoMiB} MiB videos minus ${config.videoCount} x ${config.smallVideoMiB} MiB, filesystem mode`,
+			measured:
+				`${mib(differenceBytes)} (${mib(big.memory.peakTreeBytes)} - ${mib(small.memory.peakTreeBytes)}; ` +
+				`${(big.downloads.storedBytes / 2 ** 20).toFixed(0)} MiB stored, ${big.downloads.allComplete ? 'all complete' : 'INCOMPLETE'}, ${big.downloads.maxParallel} downloads at once)${star(big, small)}`,
+			target: `< ${MEMORY_BUDGET_MIB} MiB`,
+			met: differenceBytes < MEMORY_BUDGET_MIB * 2 ** 20,
+			value: differenceBytes,
+			targetValue: MEMORY_BUDGET_MIB * 2 ** 20,
+			unit: 'bytes',
+		});
+		figures.push({
+			id: 'memory-big-node-time',
+			figure: `4. Same run: node time for ${config.videoCount} x ${config.bigVideoMiB} MiB (1 s tasks, poll 1 s)`,
+			measured: `${seconds(big.node.executionTimeMs)} (${config.smallVideoMiB} MiB videos: ${seconds(small.node.executionTimeMs)}); n8n main process peak ${mib(big.memory.peakMainBytes)}`,
+			target: '-',
+			met: undefined,
+			value: big.node.executionTimeMs,
+			unit: 'ms',
+		});
+	}
+
+	if (results.some((result) => result.contended)) {
+		notes.push(
+			`* measured while other processes used the machine (another n8n, or on average >= ${CONTENDED_CORES} cores of other work, e.g. a test run): its timings may be distorted; see machine.* in the JSON.`,
+		);
+	}
+	notes.push(
+		`Node time = the node's executionTime in n8n's run data; wall = the whole \`n8n execute\` (n8n's boot, the Code node making the items, the output). ${config.overheadRounds > 1 ? `One run each; figure 3: medians of ${config.overheadRounds} alternating runs.` : 'One run each.'}`,
+	);
+	return { figures, notes };
+}
+
+module.exports = { buildFigures };
