@@ -1,6 +1,7 @@
 import { type INode, NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
 import { certainlyNotAccepted } from '../transport/retryPolicy';
+import { isUnsuccessful } from '../waiting/taskStatus';
 import type { RequestFailure } from './requestFailure';
 
 /** What the node was doing when a request failed; it shapes the message. */
@@ -55,7 +56,7 @@ export function taskEndedError(
 	task: { id: string; status: string; errorCode?: string; errorMessage?: string },
 ): TaskAwareError {
 	const reason = task.errorCode || task.errorMessage ? `: ${[task.errorCode, task.errorMessage].filter(Boolean).join(': ')}` : '';
-	const known = ['failed', 'expired', 'cancelled'].includes(task.status);
+	const known = isUnsuccessful(task.status);
 	const message = known
 		? `The task ended ${task.status}${reason}`
 		: `The task ended with an unexpected status "${task.status}"${reason}`;

@@ -9,7 +9,7 @@ import type {
 
 import { downloadMedia } from '../download/downloadMedia';
 import { taskEndedError } from '../errors/nodeErrors';
-import { TASKS_PATH, taskPath } from '../mapping/taskId';
+import { MAX_PAGE_SIZE, TASKS_PATH, taskIdFromPath, taskPath } from '../mapping/taskId';
 import { shapeTask, taskError } from '../output/taskOutput';
 import { apiRequest } from '../transport/apiRequest';
 import { isInProgress, isSucceeded } from '../waiting/taskStatus';
@@ -140,8 +140,9 @@ export async function sendGenerateVideo(this: Ctx, requestData: RequestData): Pr
 
 export async function sendGetTask(this: Ctx, requestData: RequestData): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, 'get', async (run) => {
-		run.taskId = decodeURIComponent(run.call.url.split('/').pop() ?? '');
-		const task = await apiRequest(this, run.call, 'read', run.transport);
+		const taskId = taskIdFromPath(run.call.url);
+		run.taskId = taskId;
+		const task = await readTask(this, run, taskId);
 		const binary = await downloadOutputs(this, run, task);
 		return [{ json: shapeTask(task, run.settings.simplify), ...(binary ? { binary } : {}) }];
 	});
@@ -149,7 +150,7 @@ export async function sendGetTask(this: Ctx, requestData: RequestData): Promise<
 
 export async function sendWaitForTask(this: Ctx, requestData: RequestData): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, 'get', async (run) => {
-		const taskId = decodeURIComponent(run.call.url.split('/').pop() ?? '');
+		const taskId = taskIdFromPath(run.call.url);
 		run.taskId = taskId;
 		return await finishTask(this, run, taskId);
 	});
@@ -157,14 +158,12 @@ export async function sendWaitForTask(this: Ctx, requestData: RequestData): Prom
 
 export async function sendDeleteTask(this: Ctx, requestData: RequestData): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, 'delete', async (run) => {
-		const taskId = decodeURIComponent(run.call.url.split('/').pop() ?? '');
+		const taskId = taskIdFromPath(run.call.url);
 		run.taskId = taskId;
 		await apiRequest(this, { ...run.call, expect: 'acknowledgement' }, 'billable', run.transport);
 		return [{ json: { taskId, success: true } }];
 	});
 }
-
-const PAGE_SIZE = 500;
 
 export async function sendListTasks(this: Ctx, requestData: RequestData): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, 'list', async (run) => {
@@ -172,7 +171,7 @@ export async function sendListTasks(this: Ctx, requestData: RequestData): Promis
 		const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', 50));
 		const tasks: IDataObject[] = [];
 		for (let page = 1; tasks.length < limit; page++) {
-			const pageSize = returnAll ? PAGE_SIZE : Math.min(limit - tasks.length, 500);
+			const pageSize = returnAll ? MAX_PAGE_SIZE : Math.min(limit - tasks.length, MAX_PAGE_SIZE);
 			const answer = await apiRequest(
 				this,
 				{ ...run.call, qs: { ...(run.call.qs ?? {}), page_num: page, page_size: pageSize }, expect: 'taskList' },

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { inputError, toNodeError } from '../errors/nodeErrors';
+import { inputError } from '../errors/nodeErrors';
 import { executionScope } from '../execution/executionScope';
 import { readItemSettings } from '../execution/itemSettings';
 import { checkContentItem, type ContentItemParameter, toContentEntry } from './contentItems';
+import { prepareItem } from './prepareItem';
 
 /** Ark and BytePlus hosts take the prompt as the first text item of `content[]`. */
 const ARK_HOSTS = /(^|\.)(volces\.com|bytepluses\.com|byteplus\.com|volcengine\.com)$/i;
@@ -47,19 +48,18 @@ function cleanLists(body: IDataObject): void {
 }
 
 /**
- * preSend of Generate Video. The routing of each field has already put model, prompt and the
- * additional fields into the body under their API names; this step checks the item, adds the
- * ordered `content[]` (reading binary images as data URLs), places the prompt the way the
- * provider expects it, and merges the extra body last. Every item registers with the run's
- * scope first, so no item sends before all items are checked.
+ * preSend of Generate Video. The routing of the fields has already put the model and the
+ * additional fields into the body under their API names; this step checks the item, resolves
+ * a custom model ID, adds the ordered `content[]` (reading binary images as data URLs), places
+ * the prompt the way the provider expects it, and merges the extra body last. The checks run
+ * inside the run's preparation barrier, so no item sends before all items are checked.
  */
 export async function prepareCreateRequest(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const scope = executionScope(this);
-	const finish = scope.beginPreparation(this);
-	try {
+	return await prepareItem(this, 'create', async () => {
+		const scope = executionScope(this);
 		const body = { ...((requestOptions.body as IDataObject) ?? {}) };
 		const itemIndex = this.getItemIndex();
 		const chosen = body.model === 'custom' ? this.getNodeParameter('customModel', '') : body.model;
@@ -73,21 +73,16 @@ export async function prepareCreateRequest(
 		const contentItems = (this.getNodeParameter('content.item', []) as ContentItemParameter[]) ?? [];
 		contentItems.forEach((item, position) => checkContentItem(this, item, position));
 		const extraBody = parseExtraBody(this);
-		delete body.extraBody;
 		cleanLists(body);
 
 		const content: IDataObject[] = [];
 		for (const [position, item] of contentItems.entries()) content.push(await toContentEntry(this, item, position));
 		const placement = this.getNodeParameter('options.promptPlacement', 'auto') as PromptPlacement;
-		const baseURL = await scope.credentialBaseUrl(this);
-		if (usesContentPrompt(placement, baseURL)) content.unshift({ type: 'text', text: prompt });
-		if (!usesContentPrompt(placement, baseURL) || placement === 'both') body.prompt = prompt;
+		const inContent = usesContentPrompt(placement, await scope.credentialBaseUrl(this));
+		if (inContent) content.unshift({ type: 'text', text: prompt });
+		if (!inContent || placement === 'both') body.prompt = prompt;
 		if (content.length > 0) body.content = content;
 		Object.assign(body, extraBody);
-		finish();
 		return { ...requestOptions, body };
-	} catch (error) {
-		finish(error as Error, !this.continueOnFail());
-		throw toNodeError(this.getNode(), error, { action: 'create', itemIndex: this.getItemIndex() });
-	}
+	});
 }

@@ -4,6 +4,9 @@ import { inputError } from '../errors/nodeErrors';
 
 export const TASKS_PATH = '/api/v3/contents/generations/tasks';
 
+/** Ark's largest page_size when listing tasks. */
+export const MAX_PAGE_SIZE = 500;
+
 /**
  * The task ID parameter, trimmed and checked: empty, `/`, `\` or `..` could not name a task
  * and could reach outside the task path, so they are refused before any request.
@@ -21,6 +24,11 @@ export function readTaskId(ctx: IExecuteSingleFunctions): string {
 
 export function taskPath(taskId: string): string {
 	return `${TASKS_PATH}/${encodeURIComponent(taskId)}`;
+}
+
+/** The task ID a path built by `taskPath` names. */
+export function taskIdFromPath(path: string): string {
+	return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
 }
 
 function hasControlCharacter(text: string): boolean {

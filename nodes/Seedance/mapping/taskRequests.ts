@@ -1,27 +1,14 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { type Action, inputError, toNodeError } from '../errors/nodeErrors';
+import { inputError } from '../errors/nodeErrors';
 import { executionScope } from '../execution/executionScope';
 import { readItemSettings } from '../execution/itemSettings';
-import { readTaskId, taskPath } from './taskId';
+import { prepareItem } from './prepareItem';
+import { MAX_PAGE_SIZE, readTaskId, taskPath } from './taskId';
 
-/** Runs an item's checks inside the run's preparation barrier (see executionScope.ts). */
-async function prepared(
-	ctx: IExecuteSingleFunctions,
-	action: Action,
-	check: () => IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const scope = executionScope(ctx);
-	const finish = scope.beginPreparation(ctx);
-	try {
-		scope.rememberSettings(ctx.getItemIndex(), readItemSettings(ctx));
-		const options = check();
-		finish();
-		return options;
-	} catch (error) {
-		finish(error as Error, !ctx.continueOnFail());
-		throw toNodeError(ctx.getNode(), error, { action, itemIndex: ctx.getItemIndex() });
-	}
+/** Reads and checks the item's settings, and keeps them for its send step. */
+function rememberSettings(ctx: IExecuteSingleFunctions): void {
+	executionScope(ctx).rememberSettings(ctx.getItemIndex(), readItemSettings(ctx));
 }
 
 /** preSend of Get Task, Wait for Task and Cancel/Delete Task: the checked, encoded task path. */
@@ -29,7 +16,8 @@ export async function prepareTaskRequest(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	return await prepared(this, 'get', () => {
+	return await prepareItem(this, 'get', () => {
+		rememberSettings(this);
 		const taskId = readTaskId(this);
 		return { ...requestOptions, url: taskPath(taskId) };
 	});
@@ -40,7 +28,8 @@ export async function prepareListRequest(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	return await prepared(this, 'list', () => {
+	return await prepareItem(this, 'list', () => {
+		rememberSettings(this);
 		const qs: IDataObject = { ...(requestOptions.qs ?? {}) };
 		const ids = qs['filter.task_ids'];
 		if (ids !== undefined) {
@@ -56,8 +45,13 @@ export async function prepareListRequest(
 		const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 		if (!returnAll) {
 			const limit = Number(this.getNodeParameter('limit', 50));
-			if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-				throw inputError(this.getNode(), this.getItemIndex(), 'Limit', `must be a whole number from 1 to 500 (got ${limit})`);
+			if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+				throw inputError(
+					this.getNode(),
+					this.getItemIndex(),
+					'Limit',
+					`must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${limit})`,
+				);
 			}
 		}
 		return { ...requestOptions, qs };

@@ -49,8 +49,6 @@ export interface TransportContext {
 	/** Builds the n8n error for a request that failed for good (it knows item and task). */
 	requestFailed: (failure: RequestFailure, attempts: number) => Error;
 	cancelled: CancelledError;
-	/** Called before each retry, so tests and logs can see the policy at work. */
-	onRetry?: (failure: RequestFailure, attempt: number, delayMs: number) => void;
 }
 
 /**
@@ -88,7 +86,6 @@ export async function apiRequest(
 			giveUp = !isRetryable(policy, failure) || failures >= MAX_ATTEMPTS;
 		}
 		if (giveUp) throw transport.requestFailed(failure, attempt);
-		transport.onRetry?.(failure, attempt, delayMs);
 		await cancellableSleep(delayMs, transport.signal, transport.cancelled);
 	}
 }

@@ -34,9 +34,6 @@ export class StatusPoller {
 	private lastRoundAt = 0;
 	private looping = false;
 
-	/** Counters for tests and benchmarks. */
-	readonly stats = { rounds: 0, listRequests: 0, singleReads: 0 };
-
 	/** The task's state at the next round (about one interval after the last round). */
 	async nextState(reader: TaskReader): Promise<IDataObject> {
 		const result = new Promise<IDataObject>((resolve, reject) => {
@@ -65,7 +62,6 @@ export class StatusPoller {
 				this.lastRoundAt = Date.now();
 				const round = this.pending;
 				this.pending = new Map();
-				this.stats.rounds++;
 				await this.readRound(round);
 			}
 		} finally {
@@ -80,7 +76,6 @@ export class StatusPoller {
 		}
 		await Promise.all(
 			[...remaining.values()].map(async (read) => {
-				this.stats.singleReads++;
 				try {
 					read.resolve(await read.reader.readOne());
 				} catch (error) {
@@ -98,7 +93,6 @@ export class StatusPoller {
 			const chunk = ids.slice(start, start + LIST_CHUNK);
 			let tasks: IDataObject[];
 			try {
-				this.stats.listRequests++;
 				tasks = await reader.readMany(chunk);
 				this.listing = 'works';
 			} catch {

@@ -10,7 +10,11 @@ export const IN_PROGRESS_STATUSES = ['queued', 'running'] as const;
 export const SUCCEEDED = 'succeeded';
 export const UNSUCCESSFUL_STATUSES = ['failed', 'expired', 'cancelled'] as const;
 
-export const LISTABLE_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'expired', 'cancelled'];
+export const LISTABLE_STATUSES: string[] = [...IN_PROGRESS_STATUSES, SUCCEEDED, ...UNSUCCESSFUL_STATUSES];
+
+export function isUnsuccessful(status: unknown): boolean {
+	return (UNSUCCESSFUL_STATUSES as readonly unknown[]).includes(status);
+}
 
 export function isInProgress(status: unknown): boolean {
 	return (IN_PROGRESS_STATUSES as readonly unknown[]).includes(status);
