@@ -6,7 +6,7 @@ const { requestUrl, readBody, interpretBody } = require('./http-util');
 const { jsonReply } = require('./replies');
 const { answerWithFault, describeFault, defaultApiErrorReply } = require('./faults');
 const { validateCreateBody } = require('./validation');
-const { toTaskObject, toCreateResponse } = require('./task-view');
+const { toTaskObject, toListItem, toCreateResponse } = require('./task-view');
 const { taskNotFound } = require('./tasks');
 const { TaskStatus } = require('./statuses');
 const { opaqueItems } = require('./ids');
@@ -158,7 +158,7 @@ function createApiHandler(deps) {
       const pageSize = pageParameter(query, 'page_size', DEFAULT_PAGE_SIZE);
       const matching = store.list(listFilter(query));
       const page = matching.slice((pageNum - 1) * pageSize, pageNum * pageSize);
-      return jsonReply(200, { items: page.map((task) => toTaskObject(task, config.flavour)), total: matching.length });
+      return jsonReply(200, { items: page.map((task) => toListItem(task, config.flavour)), total: matching.length });
     },
     delete(route, request) {
       if (config.flavour !== 'ark') throw missingEndpoint(request.method, request.url.pathname, 'GET');

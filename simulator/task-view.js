@@ -52,7 +52,8 @@ function usageFor(settings) {
 }
 
 /**
- * The task object as GET, list and callbacks answer it (see API.md "Task object").
+ * The task object as GET and callbacks answer it (see API.md "Task object").
+ * List Tasks answers the slimmer `toListItem` instead.
  * `content` and `usage` appear only for succeeded tasks; the aggregator flavour
  * reports `created_at` as a string.
  * @param {import('./tasks').Task} task
@@ -78,6 +79,45 @@ function toTaskObject(task, flavour) {
 }
 
 /**
+ * A List Tasks item, shaped like Ark's SDK models it (volcengine
+ * `ListContentGenerationTasksResponse.Item`; API.md "List items are not task
+ * objects"): `id`, `model`, `status`, `failure_reason`, `content` (only
+ * `video_url`) and `usage` (only `completion_tokens`) when succeeded,
+ * `created_at`, `updated_at`. No `error`, no generation settings, no
+ * `last_frame_url`.
+ * `failure_reason` is `''` unless the task carries an error (failed, expired, or
+ * an outcome that set one), then `"<code>: <message>"`.
+ * Only the Ark flavour serves List Tasks; the aggregator's `created_at` would be a
+ * string, as in its task objects.
+ * @param {import('./tasks').Task} task
+ * @param {'aggregator' | 'ark'} flavour
+ * @returns {Record<string, unknown>}
+ */
+function toListItem(task, flavour) {
+  const succeeded = task.status === TaskStatus.SUCCEEDED;
+  const createdAt = unixSeconds(task.createdAtMs);
+  return {
+    id: task.id,
+    model: task.model,
+    status: task.status,
+    failure_reason: failureReason(task.error),
+    ...(succeeded ? { content: { video_url: contentOf(task).video_url } } : {}),
+    ...(succeeded ? { usage: { completion_tokens: usageFor(task.settings).completion_tokens } } : {}),
+    created_at: flavour === 'aggregator' ? String(createdAt) : createdAt,
+    updated_at: unixSeconds(task.updatedAtMs),
+  };
+}
+
+/**
+ * @param {{code?: string, message?: string} | null | undefined} error
+ * @returns {string} `''` without an error, else `"<code>: <message>"` (whichever parts exist)
+ */
+function failureReason(error) {
+  if (!error) return '';
+  return [error.code, error.message].filter((part) => typeof part === 'string' && part !== '').join(': ');
+}
+
+/**
  * @param {import('./tasks').Task} task
  * @returns {{video_url: string, last_frame_url?: string}}
  */
@@ -100,4 +140,4 @@ function toCreateResponse(task, flavour, opaqueItems) {
   return { id: task.id, status: TaskStatus.QUEUED, created_at: String(unixSeconds(task.createdAtMs)), items: opaqueItems };
 }
 
-module.exports = { toTaskObject, toCreateResponse, generationSettings, usageFor, FRAMES_PER_SECOND };
+module.exports = { toTaskObject, toListItem, failureReason, toCreateResponse, generationSettings, usageFor, FRAMES_PER_SECOND };

@@ -31,8 +31,63 @@ describe('list tasks (ark)', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.total).toBe(5);
     expect(answer.body.items.map((task) => task.id)).toEqual([...ids].reverse());
-    expect(answer.body.items[4]).toEqual((await api.get(ids[0])).body);
+    expect(Object.keys(answer.body).sort()).toEqual(['items', 'total']);
     expect(sim.stats.listReads).toBeGreaterThanOrEqual(1);
+  });
+
+  test('a succeeded item has exactly the SDK list-item shape, not the task object', async () => {
+    const answer = await api.list(`filter.task_ids=${ids[0]}`);
+    const full = (await api.get(ids[0])).body;
+    const [item] = answer.body.items;
+    expect(item).toEqual({
+      id: ids[0],
+      model: MODEL,
+      status: 'succeeded',
+      failure_reason: '',
+      content: { video_url: full.content.video_url },
+      usage: { completion_tokens: full.usage.completion_tokens },
+      created_at: full.created_at,
+      updated_at: full.updated_at,
+    });
+    expect(Number.isInteger(item.created_at)).toBe(true);
+    expect(item.content.video_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/videos\//);
+    expect(item.usage.completion_tokens).toBeGreaterThan(0);
+    for (const absent of ['error', 'seed', 'resolution', 'ratio', 'duration', 'framespersecond', 'generate_audio', 'service_tier', 'execution_expires_after']) {
+      expect(item).not.toHaveProperty(absent);
+      expect(full).toHaveProperty(absent);
+    }
+  });
+
+  test('a failed item carries failure_reason "<code>: <message>" and no error, content or usage', async () => {
+    const [item] = (await api.list(`filter.task_ids=${ids[3]}`)).body.items;
+    const full = (await api.get(ids[3])).body;
+    expect(full.error.code).toBe('OutputVideoSensitiveContentDetected');
+    expect(item).toEqual({
+      id: ids[3],
+      model: LITE,
+      status: 'failed',
+      failure_reason: `OutputVideoSensitiveContentDetected: ${full.error.message}`,
+      created_at: full.created_at,
+      updated_at: full.updated_at,
+    });
+  });
+
+  test('a queued item has an empty failure_reason and no content or usage', async () => {
+    const [item] = (await api.list(`filter.task_ids=${ids[2]}`)).body.items;
+    expect(Object.keys(item).sort()).toEqual(['created_at', 'failure_reason', 'id', 'model', 'status', 'updated_at']);
+    expect(item).toMatchObject({ id: ids[2], status: 'queued', failure_reason: '' });
+  });
+
+  test('a last frame never appears in a list item, though GET shows it', async () => {
+    const { body: { id } } = await api.create({ model: MODEL, prompt: 'six', return_last_frame: true });
+    try {
+      await waitFor(() => sim.getTask(id).status === 'succeeded', { what: 'the last-frame task to succeed' });
+      const [item] = (await api.list(`filter.task_ids=${id}`)).body.items;
+      expect((await api.get(id)).body.content).toHaveProperty('last_frame_url');
+      expect(item.content).toEqual({ video_url: expect.any(String) });
+    } finally {
+      await api.remove(id); // the other tests count five tasks
+    }
   });
 
   test('pages with page_num and page_size', async () => {
@@ -112,6 +167,19 @@ describe('delete tasks (ark)', () => {
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe('InvalidParameter');
     expect(again.body.error.message).toContain('cancelled');
+  });
+
+  test('expired and cancelled items: failure_reason follows the task error', async () => {
+    const expired = await taskIn('x [sim:expire]', 'expired');
+    const cancelled = await taskIn('x [sim:stay_queued]', 'queued');
+    await api.remove(cancelled);
+    const items = (await api.list(`filter.task_ids=${expired}&filter.task_ids=${cancelled}`)).body.items;
+    const byId = Object.fromEntries(items.map((item) => [item.id, item]));
+    expect(byId[expired].status).toBe('expired');
+    expect(byId[expired].failure_reason).toMatch(/^TaskExpired: The task was not completed/);
+    expect(byId[expired]).not.toHaveProperty('error');
+    expect(byId[cancelled]).toMatchObject({ status: 'cancelled', failure_reason: '' });
+    expect(byId[cancelled]).not.toHaveProperty('content');
   });
 
   test('a running task cannot be deleted', async () => {
