@@ -1,9 +1,7 @@
 import { type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
-import { generateVideoFields } from './description/generateVideo';
-import { operationProperty } from './description/operation';
-import { listTasksFields, taskIdField } from './description/taskFields';
-import { waitAndOutputFields } from './description/waitAndOutput';
+import { customOperations } from './actions/router';
+import { videoProperties } from './actions/video';
 
 export class Seedance implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,11 +17,23 @@ export class Seedance implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'seedanceApi', required: true }],
-		// The base URL comes from the credential in the send step (execution/executionScope.ts),
-		// read once per run rather than evaluated as an expression for every item.
+		// Declarative: the description declares every field and where it goes in the request.
+		// The base URL comes from the credential, read once per run (execution/runOperation.ts).
 		requestDefaults: {
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		},
-		properties: [operationProperty, ...generateVideoFields, taskIdField, ...listTasksFields, ...waitAndOutputFields],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Video', value: 'video' }],
+				default: 'video',
+			},
+			...videoProperties,
+		],
 	};
+
+	customOperations = customOperations;
 }

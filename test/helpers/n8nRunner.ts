@@ -1,14 +1,28 @@
 /**
  * Runs the real Seedance node inside n8n's own execution engine (n8n-core's WorkflowExecute
  * with n8n-workflow's Workflow), the way an n8n instance does, minus the database and UI:
- * a source node emits the input items, the Seedance node (declarative, so RoutingNode runs
- * it) processes them, and the run's output, errors and paired items come back.
+ * a source node emits the input items, the Seedance node processes them, and the run's
+ * output, errors and paired items come back.
+ *
+ * The node type is loaded the way n8n's CLI loads a package (see loadAsN8nDoes): the
+ * Settings tab's Request Options are added to the description, and a declarative node gets
+ * an execute() that runs RoutingNode on the run's context. WorkflowExecute then runs the
+ * node's custom operation when one matches the resource and operation (all of ours do),
+ * with the run's context and its cancel signal; never n8n-core's test-only fallback
+ * `executeDeclarativeNodeInTest`.
  *
  * What n8n's CLI normally provides is supplied here: a NodeTypes map, a credentials helper
  * that decrypts nothing (the test gives plain data) and applies the credential's own
  * authenticate (Bearer), and BinaryDataService in memory mode.
  */
-import { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	DirectoryLoader,
+	ExecutionLifecycleHooks,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	type ICredentialDataDecryptedObject,
 	ICredentialsHelper,
@@ -62,7 +76,29 @@ export function n8nLogger(): Record<'error' | 'warn' | 'info' | 'debug', (...arg
 	return Container.get(Logger);
 }
 
-const seedanceType = new Seedance();
+/**
+ * What n8n's CLI does to a node type it loads: DirectoryLoader adds the declarative Request
+ * Options (Settings tab), and NodeTypes (`shouldAssignExecuteMethod`) gives a declarative
+ * node (one with `requestDefaults`) an execute() that runs RoutingNode on the run's context.
+ */
+export function loadAsN8nDoes(nodeType: INodeType): INodeType {
+	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	const declarative = nodeType.description.requestDefaults !== undefined;
+	const assignExecute =
+		!nodeType.execute &&
+		!nodeType.poll &&
+		!nodeType.trigger &&
+		(!nodeType.webhook || declarative) &&
+		(!nodeType.methods || declarative);
+	if (assignExecute) {
+		nodeType.execute = async function (this: IExecuteFunctions) {
+			return await new RoutingNode(this, nodeType).runNode();
+		};
+	}
+	return nodeType;
+}
+
+const seedanceType = loadAsN8nDoes(new Seedance());
 const credentialType = new SeedanceApi();
 
 class TestNodeTypes implements INodeTypes {
@@ -82,7 +118,12 @@ class TestNodeTypes implements INodeTypes {
 }
 
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	/** Reads made so far, and how many of the first reads fail (as a broken credential store would). */
+	reads = 0;
+	constructor(
+		private readonly data: ICredentialDataDecryptedObject,
+		private readonly failingReads = 0,
+	) {
 		super();
 	}
 	getParentTypes(): string[] {
@@ -110,6 +151,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used');
 	}
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		if (++this.reads <= this.failingReads) throw new Error('the credential store is unavailable');
 		return { ...this.data };
 	}
 	async updateCredentials() {}
@@ -136,6 +178,12 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	credentials: { apiKey: string; baseUrl: string };
 	continueOnFail?: boolean;
+	/** n8n's "On Error" setting; overrides continueOnFail. */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** n8n's Retry On Fail setting. */
+	retryOnFail?: { maxTries: number; waitBetweenTries: number };
+	/** The first N credential reads fail. */
+	failingCredentialReads?: number;
 	/** Called with the running execution, e.g. to cancel it. */
 	onStart?: (execution: { cancel: () => void }) => void;
 }
@@ -143,11 +191,17 @@ export interface RunOptions {
 export interface RunResult {
 	/** The Seedance node's output items (empty when the node failed). */
 	items: INodeExecutionData[];
+	/** Its error output (On Error: Continue (using error output)). */
+	errorItems: INodeExecutionData[];
 	/** The node's error when it failed without Continue On Fail. */
 	error?: Error & { description?: string; context?: IDataObject; httpCode?: string | null };
 	run: IRun;
 	/** The node parameters as n8n resolved them (defaults filled in). */
 	resolvedParameters: INodeParameters;
+	/** How many times the node read its credential. */
+	credentialReads: number;
+	/** Every run of the Seedance node (more than one with Retry On Fail). */
+	attempts: number;
 }
 
 let executionCounter = 0;
@@ -169,8 +223,11 @@ export async function runSeedance(options: RunOptions): Promise<RunResult> {
 			position: [200, 0],
 			parameters: resolvedParameters,
 			credentials: { seedanceApi: { id: '1', name: 'Seedance account' } },
-			continueOnFail: options.continueOnFail ?? false,
-			onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+			continueOnFail: options.onError ? undefined : (options.continueOnFail ?? false),
+			onError: options.onError ?? (options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow'),
+			...(options.retryOnFail
+				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: options.retryOnFail.waitBetweenTries }
+				: {}),
 		},
 	];
 	const workflow = new Workflow({
@@ -193,8 +250,9 @@ export async function runSeedance(options: RunOptions): Promise<RunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as never);
+	const credentialsHelper = new TestCredentialsHelper(options.credentials, options.failingCredentialReads);
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		credentialsHelper,
 		hooks,
 		executionId,
 		currentNodeExecutionIndex: 0,
@@ -234,8 +292,17 @@ export async function runSeedance(options: RunOptions): Promise<RunResult> {
 	const seedanceRuns = run.data.resultData.runData.Seedance ?? [];
 	const lastRun = seedanceRuns[seedanceRuns.length - 1];
 	const items = lastRun?.data?.main?.[0] ?? [];
+	const errorItems = lastRun?.data?.main?.[1] ?? [];
 	const error = (lastRun?.error ?? run.data.resultData.error) as RunResult['error'];
-	return { items, error, run, resolvedParameters };
+	return {
+		items,
+		errorItems,
+		error,
+		run,
+		resolvedParameters,
+		credentialReads: credentialsHelper.reads,
+		attempts: seedanceRuns.length,
+	};
 }
 
 /** Decodes an item's binary field (memory mode keeps it as base64). */

@@ -206,7 +206,7 @@ const rows: Row[] = [
 		expect: error(/^Could not complete creating the task: the connection was reset/, { task: false, sent: 1, created: 0, description: MAY_HAVE_BILLED }) },
 	{ op: 'generate', fault: 'a connection reset after the task was accepted (billing: one task only)', faults: [{ kind: 'reset', afterAccept: true }],
 		expect: error(/^Could not complete creating the task: the connection was reset/, { task: false, sent: 1, created: 1, description: MAY_HAVE_BILLED }), also: 'retriesAndBilling' },
-	{ op: 'generate', fault: 'a response that never comes (Request Timeout 1 s; not re-sent)', faults: [{ kind: 'timeout' }], options: { requestTimeout: 1 },
+	{ op: 'generate', fault: 'a response that never comes (Settings > Timeout 1 s; not re-sent)', faults: [{ kind: 'timeout' }], params: { requestOptions: { timeout: 1000 } },
 		expect: error(/^Could not complete creating the task: the request timed out/, { task: false, sent: 1, created: 0, description: MAY_HAVE_BILLED }), also: 'retriesAndBilling' },
 	{ op: 'generate', fault: 'an HTML page with HTTP 200 (wrong Base URL)', faults: [{ kind: 'html', status: 200 }],
 		expect: error(/^The API answered creating the task with HTTP 200 and a body that is not JSON: "502 Bad Gateway"/, { http: 200, task: false, sent: 1, created: 0, description: MAY_HAVE_BILLED }) },
@@ -240,7 +240,7 @@ const rows: Row[] = [
 	{ op: 'get', fault: 'HTTP 500', faults: [{ kind: 'status', status: 500 }], expect: retry(2) },
 	{ op: 'get', fault: 'HTTP 503', faults: [{ kind: 'status', status: 503 }], expect: retry(2) },
 	{ op: 'get', fault: 'a connection reset', faults: [{ kind: 'reset' }], expect: retry(2) },
-	{ op: 'get', fault: 'a response that never comes (Request Timeout 1 s)', faults: [{ kind: 'timeout' }], options: { requestTimeout: 1 }, expect: retry(2) },
+	{ op: 'get', fault: 'a response that never comes (Settings > Timeout 1 s)', faults: [{ kind: 'timeout' }], params: { requestOptions: { timeout: 1000 } }, expect: retry(2) },
 	{ op: 'get', fault: 'an HTML 502 page', faults: [{ kind: 'html' }], expect: retry(2) },
 	{ op: 'get', fault: 'an empty 200 body', faults: [{ kind: 'empty' }], expect: retry(2) },
 	// Node bug when written: the answer is passed on as a task (taskId null, status null); see the report.
@@ -262,7 +262,7 @@ const rows: Row[] = [
 	{ op: 'wait', fault: 'HTTP 500', faults: [{ kind: 'status', status: 500 }], expect: retry(2) },
 	{ op: 'wait', fault: 'HTTP 503', faults: [{ kind: 'status', status: 503 }], expect: retry(2) },
 	{ op: 'wait', fault: 'a connection reset', faults: [{ kind: 'reset' }], expect: retry(2) },
-	{ op: 'wait', fault: 'a response that never comes (Request Timeout 1 s)', faults: [{ kind: 'timeout' }], options: { requestTimeout: 1 }, expect: retry(2) },
+	{ op: 'wait', fault: 'a response that never comes (Settings > Timeout 1 s)', faults: [{ kind: 'timeout' }], params: { requestOptions: { timeout: 1000 } }, expect: retry(2) },
 	{ op: 'wait', fault: 'an HTML 502 page', faults: [{ kind: 'html' }], expect: retry(2), also: 'retriesAndBilling (create+wait)' },
 	{ op: 'wait', fault: 'an empty 200 body', faults: [{ kind: 'empty' }], expect: retry(2), also: 'retriesAndBilling (create+wait)' },
 	// Node bug when written: the wait ends with 'unexpected status "undefined"' instead of reading again.
@@ -305,7 +305,7 @@ const rows: Row[] = [
 	{ op: 'list', fault: 'HTTP 500', faults: [{ kind: 'status', status: 500 }], expect: retry(2) },
 	{ op: 'list', fault: 'HTTP 503', faults: [{ kind: 'status', status: 503 }], expect: retry(2) },
 	{ op: 'list', fault: 'a connection reset', faults: [{ kind: 'reset' }], expect: retry(2) },
-	{ op: 'list', fault: 'a response that never comes (Request Timeout 1 s)', faults: [{ kind: 'timeout' }], options: { requestTimeout: 1 }, expect: retry(2) },
+	{ op: 'list', fault: 'a response that never comes (Settings > Timeout 1 s)', faults: [{ kind: 'timeout' }], params: { requestOptions: { timeout: 1000 } }, expect: retry(2) },
 	{ op: 'list', fault: 'an HTML 502 page', faults: [{ kind: 'html' }], expect: retry(2) },
 	{ op: 'list', fault: 'an empty 200 body', faults: [{ kind: 'empty' }], expect: retry(2) },
 	// Node bug when written: outputs zero tasks, silently, instead of reading again.
@@ -337,7 +337,7 @@ const rows: Row[] = [
 	{ op: 'delete', fault: 'HTTP 503', faults: [{ kind: 'status', status: 503 }], expect: retry(2) },
 	{ op: 'delete', fault: 'a connection reset (fate unknown: not re-sent)', faults: [{ kind: 'reset' }],
 		expect: error(/^Could not complete deleting the task: the connection was reset/, { task: true, sent: 1 }) },
-	{ op: 'delete', fault: 'a response that never comes (Request Timeout 1 s; not re-sent)', faults: [{ kind: 'timeout' }], options: { requestTimeout: 1 },
+	{ op: 'delete', fault: 'a response that never comes (Settings > Timeout 1 s; not re-sent)', faults: [{ kind: 'timeout' }], params: { requestOptions: { timeout: 1000 } },
 		expect: error(/^Could not complete deleting the task: the request timed out/, { task: true, sent: 1 }) },
 	{ op: 'delete', fault: 'an HTML 502 page (fate unknown: not re-sent)', faults: [{ kind: 'html' }],
 		expect: error(/^The Seedance server failed while deleting the task \(HTTP 502\)/, { http: 502, server: SAYS.badGateway, task: true, sent: 1 }) },
@@ -360,8 +360,8 @@ const rows: Row[] = [
 	// Node bug when written: downloadMedia retries only transport errors and 5xx, not 429.
 	{ op: 'download', fault: 'HTTP 429 with Retry-After: 1 (object storage throttling)', faults: [{ kind: 'status', status: 429, headers: { 'Retry-After': '1' } }], expect: retry(2) },
 	{ op: 'download', fault: 'a connection reset', faults: [{ kind: 'reset' }], expect: retry(2) },
-	// Node bug when written: the download timeout is max(Request Timeout, 300 s), so this waits 5 minutes.
-	{ op: 'download', fault: 'a response that never comes (Request Timeout 1 s)', faults: [{ kind: 'timeout' }], options: { requestTimeout: 1 }, expect: retry(2) },
+	// Node bug when written: the download timeout is max(the request timeout, 300 s), so this waited 5 minutes.
+	{ op: 'download', fault: 'a response that never comes (Settings > Timeout 1 s)', faults: [{ kind: 'timeout' }], params: { requestOptions: { timeout: 1000 } }, expect: retry(2) },
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-
 const WAITING_OPERATIONS = ['generate', 'wait'];
 const DOWNLOADING_OPERATIONS = ['generate', 'get', 'wait'];
 
 /**
  * Waiting, download and output settings, shared by the operations that use them. The
  * defaults are literals (n8n's lint reads them); execution/itemSettings.ts holds the same values.
+ * Proxy, timeout and certificate checks are n8n's own Request Options in the Settings tab
+ * (transport/connectionSettings.ts).
  */
 export const waitAndOutputFields: INodeProperties[] = [
 	{
@@ -16,7 +17,7 @@ export const waitAndOutputFields: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to wait until the video is ready. Off: output the new task (with its ID) at once, e.g. to continue with a callback or a later "Wait for Task".',
-		displayOptions: { show: { operation: ['generate'] } },
+		displayOptions: { show: { resource: ['video'], operation: ['generate'] } },
 	},
 	{
 		displayName: 'Download Video',
@@ -25,7 +26,7 @@ export const waitAndOutputFields: INodeProperties[] = [
 		default: true,
 		description: 'Whether to put the finished video into the output item as binary data',
 		displayOptions: {
-			show: { operation: DOWNLOADING_OPERATIONS },
+			show: { resource: ['video'], operation: DOWNLOADING_OPERATIONS },
 			hide: { waitForCompletion: [false] },
 		},
 	},
@@ -35,7 +36,7 @@ export const waitAndOutputFields: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether to return a flat item (task ID, status, video URL, ...) instead of the raw API task object',
-		displayOptions: { show: { operation: ['generate', 'get', 'wait', 'list'] } },
+		displayOptions: { show: { resource: ['video'], operation: ['generate', 'get', 'wait', 'list'] } },
 	},
 	{
 		displayName: 'Options',
@@ -43,6 +44,7 @@ export const waitAndOutputFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		displayOptions: { show: { resource: ['video'] } },
 		options: [
 			{
 				displayName: 'Download Last Frame',
@@ -120,14 +122,6 @@ export const waitAndOutputFields: INodeProperties[] = [
 				default: 'data',
 				description: 'Binary field of the output item for the video',
 				displayOptions: { show: { '/operation': DOWNLOADING_OPERATIONS } },
-			},
-			{
-				displayName: 'Request Timeout (Seconds)',
-				name: 'requestTimeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 60,
-				description: 'How long one API request may take before it counts as failed',
 			},
 		],
 	},

@@ -1,4 +1,4 @@
-import type { IBinaryData, IDataObject, IExecuteSingleFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { bodyExcerpt, type RequestFailure, transportFailureOf } from '../errors/requestFailure';
 import type { Outcome, TransportContext } from '../transport/apiRequest';
@@ -11,7 +11,6 @@ export interface MediaRequest {
 	url: string;
 	fileName: string;
 	kind: MediaKind;
-	timeoutMs: number;
 }
 
 /** The few stream members used here (node:stream may not be imported by community nodes). */
@@ -32,19 +31,19 @@ const FALLBACK_MIME: Record<MediaKind, string> = { video: 'video/mp4', image: 'i
  *
  * The request carries no credential: signed URLs live on object storage, and the API key
  * must never reach that host (plain httpRequest, not the authenticated helper, so redirects
- * cannot carry it either). The body is streamed into prepareBinaryData, which writes it to
+ * cannot carry it either). It goes through the node's proxy, like the API requests. The body is streamed into prepareBinaryData, which writes it to
  * n8n's binary store without holding a second copy. A body shorter than its Content-Length
  * (a cut connection) fails instead of passing on a truncated file. Transient failures
  * (5xx, 429, 408, transport) are retried, honouring Retry-After: a download is a free read.
  */
 export async function downloadMedia(
-	ctx: IExecuteSingleFunctions,
+	ctx: IExecuteFunctions,
 	media: MediaRequest,
 	transport: TransportContext,
 ): Promise<IBinaryData> {
 	for (let attempt = 1; ; attempt++) {
 		throwIfCancelled(transport.signal, transport.cancelled);
-		const outcome = await transport.limiter.run(async () => await downloadOnce(ctx, media, transport.signal));
+		const outcome = await transport.limiter.run(async () => await downloadOnce(ctx, media, transport));
 		throwIfCancelled(transport.signal, transport.cancelled);
 		if (!('failure' in outcome)) return outcome.body;
 		const { failure } = outcome;
@@ -57,9 +56,9 @@ export async function downloadMedia(
 }
 
 async function downloadOnce(
-	ctx: IExecuteSingleFunctions,
+	ctx: IExecuteFunctions,
 	media: MediaRequest,
-	signal: AbortSignal | undefined,
+	{ connection, signal }: TransportContext,
 ): Promise<Outcome<IBinaryData>> {
 	let response: IN8nHttpFullResponse;
 	try {
@@ -69,7 +68,10 @@ async function downloadOnce(
 			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: media.timeoutMs,
+			// The timeout bounds waiting for the answer and silences in it, not a long body that keeps arriving.
+			timeout: connection.timeoutMs,
+			...(connection.proxy ? { proxy: connection.proxy } : {}),
+			...(connection.skipSslCertificateValidation ? { skipSslCertificateValidation: true } : {}),
 			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
@@ -121,7 +123,7 @@ async function downloadOnce(
 }
 
 /** Size of what prepareBinaryData stored, in bytes (filesystem mode records it; default mode holds base64). */
-async function storedSize(ctx: IExecuteSingleFunctions, binary: IBinaryData): Promise<number | undefined> {
+async function storedSize(ctx: IExecuteFunctions, binary: IBinaryData): Promise<number | undefined> {
 	if (typeof binary.bytes === 'number') return binary.bytes;
 	if (!binary.id && typeof binary.data === 'string' && binary.data !== '') {
 		return Buffer.byteLength(binary.data, 'base64');

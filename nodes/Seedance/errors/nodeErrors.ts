@@ -2,6 +2,7 @@ import { type INode, NodeApiError, NodeOperationError, type JsonObject } from 'n
 
 import { certainlyNotAccepted } from '../transport/retryPolicy';
 import { isUnsuccessful } from '../waiting/taskStatus';
+import type { TaskRecord } from '../execution/runContext';
 import type { RequestFailure } from './requestFailure';
 
 /** What the node was doing when a request failed; it shapes the message. */
@@ -49,6 +50,21 @@ export function inputError(node: INode, itemIndex: number, field: string, proble
 	});
 }
 
+/** A bad value in the node's Settings tab (Request Options), raised before any request. */
+export function settingError(node: INode, setting: string, problem: string): NodeOperationError {
+	return new NodeOperationError(node, `Settings > Request Options > ${setting}: ${problem}`, {
+		description: `Fix "${setting}" in the node's Settings tab. No request was sent.`,
+	});
+}
+
+/** The credential could not be read (missing, or n8n could not decrypt it). */
+export function credentialError(node: INode, error: unknown): NodeOperationError {
+	const reason = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, `Could not read the Seedance API credential: ${reason}`, {
+		description: 'Choose or re-enter the "Seedance API" credential of this node. No request was sent.',
+	});
+}
+
 /** A task that reached a final status other than succeeded. */
 export function taskEndedError(
 	node: INode,
@@ -79,6 +95,32 @@ export function cancelledError(node: INode, scope: ErrorScope): TaskAwareError {
 		}),
 		scope.taskId,
 	);
+}
+
+/** The run stopped this item because another item failed (only the first failure is reported). */
+export function stoppedError(node: INode, scope: ErrorScope): TaskAwareError {
+	return withTaskId(
+		new NodeOperationError(node, `Stopped while ${ACTION_NOUN[scope.action]} because another item failed${where(scope)}`, {
+			itemIndex: scope.itemIndex,
+		}),
+		scope.taskId,
+	);
+}
+
+/**
+ * The node's error when the run fails (Continue On Fail off, or cancelled): the first item's
+ * failure, with every task the run created and its last known status, so none is lost.
+ */
+export function runFailedError(first: TaskAwareError, tasks: TaskRecord[]): TaskAwareError {
+	const others = tasks.filter((task) => task.taskId !== first.taskId);
+	if (others.length === 0) return first;
+	const list = tasks.map((task) => `${task.taskId} (${task.status}, item ${task.itemIndex})`).join(', ');
+	const summary =
+		`Tasks of this run: ${list}. They keep running at the provider (and are billed): ` +
+		'pick them up with the "Wait for Task" or "Get Task" operation and these IDs.';
+	first.description = [first.description, summary].filter(Boolean).join('\n\n');
+	first.context.tasks = tasks.map((task) => ({ ...task }));
+	return first;
 }
 
 /** A request that failed for good, after any retries its policy allowed. */

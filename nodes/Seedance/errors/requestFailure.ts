@@ -31,25 +31,43 @@ const TRANSPORT_CODES = [
 	'ERR_CANCELED',
 ];
 
-/** Finds the system error code (ECONNREFUSED, ...) anywhere in an error's cause chain. */
+/**
+ * Finds the system error code (ECONNREFUSED, ...) of a failed request wherever n8n puts it:
+ * n8n 2.x keeps the original error as `cause` (with `code`); n8n 1.x drops the cause and
+ * leaves the code only in `httpCode` (or in the message). The whole cause chain is searched.
+ */
 export function transportFailureOf(error: unknown): RequestFailure {
-	const seen = new Set<unknown>();
-	let current: unknown = error;
-	while (current && typeof current === 'object' && !seen.has(current)) {
-		seen.add(current);
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && TRANSPORT_CODES.includes(code)) {
-			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT';
-			return {
-				kind: 'transport',
-				code: timedOut ? 'ETIMEDOUT' : code,
-				message: timedOut ? 'the request timed out' : describeTransportCode(code),
-			};
-		}
-		current = (current as { cause?: unknown }).cause;
+	const code = systemCodeOf(error);
+	if (code) {
+		const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT';
+		return {
+			kind: 'transport',
+			code: timedOut ? 'ETIMEDOUT' : code,
+			message: timedOut ? 'the request timed out' : describeTransportCode(code),
+		};
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return { kind: 'transport', code: 'UNKNOWN', message: `the request failed: ${message}` };
+}
+
+function systemCodeOf(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	const messages: string[] = [];
+	for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
+		seen.add(current);
+		const { code, httpCode, errno, message } = current as { code?: unknown; httpCode?: unknown; errno?: unknown; message?: unknown };
+		for (const candidate of [code, httpCode, errno]) {
+			if (typeof candidate === 'string' && TRANSPORT_CODES.includes(candidate)) return candidate;
+		}
+		if (typeof message === 'string') messages.push(message);
+		current = (current as { cause?: unknown }).cause;
+	}
+	// Last resort (n8n 1.x): "connect ECONNREFUSED 127.0.0.1:9" in the message itself.
+	for (const message of messages) {
+		const found = TRANSPORT_CODES.find((candidate) => new RegExp(`\\b${candidate}\\b`).test(message));
+		if (found) return found;
+	}
+	return undefined;
 }
 
 function describeTransportCode(code: string): string {

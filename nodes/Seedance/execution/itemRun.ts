@@ -1,88 +1,55 @@
-import type {
-	DeclarativeRestApiSettings,
-	IDataObject,
-	IExecutePaginationFunctions,
-	INodeExecutionData,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { type Action, cancelledError, requestFailedError, toNodeError } from '../errors/nodeErrors';
-import type { ApiCall, TransportContext } from '../transport/apiRequest';
-import type { StatusPoller } from '../waiting/statusPoller';
-import { executionScope } from './executionScope';
-import { type ItemSettings, readItemSettings } from './itemSettings';
+import { type Action, cancelledError, requestFailedError, stoppedError } from '../errors/nodeErrors';
+import type { TransportContext } from '../transport/apiRequest';
+import type { ItemSettings } from './itemSettings';
+import type { RunContext } from './runContext';
 
-/** One item's run: its settings, its transport, and what the node is doing right now. */
+/** One item's part of a run: its settings, its transport, and what it is doing right now. */
 export interface ItemRun {
 	itemIndex: number;
 	settings: ItemSettings;
+	/** The credential's base URL, read once per run. */
+	baseURL: string;
 	transport: TransportContext;
 	/** Updated as the item moves on (create -> get -> download) so errors say what failed. */
 	action: Action;
 	/** Set as soon as a task exists, so no error path can lose it. */
 	taskId?: string;
-	/** The request RoutingNode built from the parameters, with the timeout the user chose. */
-	call: ApiCall;
-	/** The run's status poller, shared by every item that waits. */
-	poller: StatusPoller;
+	run: RunContext;
+	/** Notes the item's task and its latest status in the run's ledger. */
+	noteTask(taskId: string, status: unknown): void;
 }
 
-type ItemWork = (run: ItemRun) => Promise<INodeExecutionData[]>;
-
-/**
- * Wraps one operation's work for one item: waits until every item is checked, gives the
- * work its transport (the run's shared limiter and the cancel signal), pairs every output
- * item with its input item, and turns failures into errors that name the item and the task.
- * With Continue On Fail the error becomes an output item that still carries the task ID.
- */
-export async function runItem(
-	ctx: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+export function createItemRun(
+	ctx: IExecuteFunctions,
+	node: INode,
+	run: RunContext,
+	itemIndex: number,
+	settings: ItemSettings,
 	firstAction: Action,
-	work: ItemWork,
-): Promise<INodeExecutionData[]> {
-	const itemIndex = ctx.getItemIndex();
-	const scope = executionScope(ctx);
-	const settings = scope.settingsOf(itemIndex) ?? readItemSettings(ctx);
-	const options = requestData.options;
-	// getNode() deep-copies the node: only fetch it to report a problem.
-	const node = () => ctx.getNode();
-	const errorScope = () => ({ action: run.action, itemIndex, taskId: run.taskId });
-	const run: ItemRun = {
+): ItemRun {
+	const scope = () => ({ action: item.action, itemIndex, taskId: item.taskId });
+	const item: ItemRun = {
 		itemIndex,
 		settings,
+		baseURL: run.baseURL,
 		action: firstAction,
-		poller: scope.poller,
-		transport: {
-			limiter: scope.limiter,
-			gate: scope.gate,
-			rateLimitPatienceMs: settings.maxWaitMs,
-			signal: ctx.getExecutionCancelSignal(),
-			requestFailed: (failure, attempts) => requestFailedError(node(), failure, attempts, errorScope()),
-			cancelled: () => cancelledError(node(), errorScope()),
+		run,
+		noteTask: (taskId, status) => {
+			item.taskId = taskId;
+			run.recordTask(itemIndex, taskId, status);
 		},
-		call: {
-			method: options.method ?? 'GET',
-			baseURL: '',
-			url: options.url ?? '',
-			body: options.body as IDataObject | undefined,
-			qs: options.qs,
-			timeoutMs: settings.requestTimeoutMs,
-			allowedDomains: options.allowedDomains,
-			expect: 'task',
+		transport: {
+			connection: run.connection,
+			limiter: run.limiter,
+			gate: run.gate,
+			rateLimitPatienceMs: settings.maxWaitMs,
+			signal: run.signal,
+			requestFailed: (failure, attempts) => requestFailedError(node, failure, attempts, scope()),
+			// The run's signal fires on n8n's cancel, or because another item failed.
+			cancelled: () => (run.wasCancelled ? cancelledError(node, scope()) : stoppedError(node, scope())),
 		},
 	};
-	try {
-		await scope.allItemsPrepared();
-		run.call.baseURL = await scope.credentialBaseUrl(ctx);
-		const items = await work(run);
-		return items.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
-	} catch (error) {
-		const nodeError = toNodeError(node(), error, errorScope());
-		if (!ctx.continueOnFail()) throw nodeError;
-		const json: IDataObject = { error: nodeError.message };
-		if (nodeError.description) json.description = nodeError.description;
-		if (run.taskId) json.taskId = run.taskId;
-		if (nodeError instanceof Error && 'httpCode' in nodeError && nodeError.httpCode) json.httpCode = nodeError.httpCode;
-		return [{ json, pairedItem: { item: itemIndex } }];
-	}
+	return item;
 }

@@ -1,4 +1,4 @@
-import type { IExecuteSingleFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../errors/nodeErrors';
 
@@ -13,56 +13,51 @@ export interface ItemSettings {
 	binaryPropertyName: string;
 	downloadLastFrame: boolean;
 	lastFrameBinaryPropertyName: string;
-	requestTimeoutMs: number;
+	maxConcurrentRequests: number;
 }
 
+/** The defaults the description shows (n8n's lint wants them as literals there). */
 export const DEFAULTS = {
 	pollIntervalSeconds: 10,
 	maxWaitSeconds: 1200,
-	requestTimeoutSeconds: 60,
 	binaryPropertyName: 'data',
 	lastFrameBinaryPropertyName: 'lastFrame',
+	maxConcurrentRequests: 10,
 };
 
-function option<T>(ctx: IExecuteSingleFunctions, name: string, fallback: T): T {
-	return ctx.getNodeParameter(`options.${name}`, fallback) as T;
-}
-
 /**
- * Reads and checks the item's waiting, download and output settings. Throws an input
- * error naming the field and the item, so nothing is sent with unusable settings.
+ * Reads and checks one item's waiting, download and output settings. Throws an input error
+ * naming the field and the item, so nothing is sent with unusable settings. Settings an
+ * operation does not show fall back to their defaults.
  */
-export function readItemSettings(ctx: IExecuteSingleFunctions): ItemSettings {
-	const itemIndex = ctx.getItemIndex();
+export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSettings {
+	const read = <T>(name: string, fallback: T): T => ctx.getNodeParameter(name, itemIndex, fallback) as T;
+	const option = <T>(name: string, fallback: T): T => read(`options.${name}`, fallback);
 	// getNode() deep-copies the node: only fetch it to report a problem.
 	const fail = (field: string, problem: string) => inputError(ctx.getNode(), itemIndex, field, problem);
-	const pollIntervalSeconds = Number(option(ctx, 'pollInterval', DEFAULTS.pollIntervalSeconds));
-	const maxWaitSeconds = Number(option(ctx, 'maxWait', DEFAULTS.maxWaitSeconds));
-	const requestTimeoutSeconds = Number(option(ctx, 'requestTimeout', DEFAULTS.requestTimeoutSeconds));
+	const pollIntervalSeconds = Number(option('pollInterval', DEFAULTS.pollIntervalSeconds));
+	const maxWaitSeconds = Number(option('maxWait', DEFAULTS.maxWaitSeconds));
+	const maxConcurrentRequests = Number(option('maxConcurrentRequests', DEFAULTS.maxConcurrentRequests));
 	const settings: ItemSettings = {
-		waitForCompletion: ctx.getNodeParameter('waitForCompletion', true) as boolean,
-		downloadVideo: ctx.getNodeParameter('downloadVideo', true) as boolean,
-		simplify: ctx.getNodeParameter('simplify', true) as boolean,
+		waitForCompletion: read('waitForCompletion', true),
+		downloadVideo: read('downloadVideo', true),
+		simplify: read('simplify', true),
 		pollIntervalMs: pollIntervalSeconds * 1000,
 		maxWaitMs: maxWaitSeconds * 1000,
-		onTimeout: option<string>(ctx, 'onTimeout', 'error') === 'output' ? 'output' : 'error',
-		binaryPropertyName: String(option(ctx, 'binaryPropertyName', DEFAULTS.binaryPropertyName)).trim(),
-		downloadLastFrame: option(ctx, 'downloadLastFrame', false),
-		lastFrameBinaryPropertyName: String(
-			option(ctx, 'lastFrameBinaryPropertyName', DEFAULTS.lastFrameBinaryPropertyName),
-		).trim(),
-		requestTimeoutMs: requestTimeoutSeconds * 1000,
+		onTimeout: option<string>('onTimeout', 'error') === 'output' ? 'output' : 'error',
+		binaryPropertyName: String(option('binaryPropertyName', DEFAULTS.binaryPropertyName)).trim(),
+		downloadLastFrame: option('downloadLastFrame', false),
+		lastFrameBinaryPropertyName: String(option('lastFrameBinaryPropertyName', DEFAULTS.lastFrameBinaryPropertyName)).trim(),
+		maxConcurrentRequests: Math.floor(maxConcurrentRequests),
 	};
 	if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds < 1) {
 		throw fail('Poll Interval', `must be at least 1 second (got ${pollIntervalSeconds})`);
 	}
 	if (!Number.isFinite(maxWaitSeconds) || maxWaitSeconds < pollIntervalSeconds) {
-		throw fail('Max Wait',
-			`must be at least the poll interval of ${pollIntervalSeconds} s (got ${maxWaitSeconds})`,
-		);
+		throw fail('Max Wait', `must be at least the poll interval of ${pollIntervalSeconds} s (got ${maxWaitSeconds})`);
 	}
-	if (!Number.isFinite(requestTimeoutSeconds) || requestTimeoutSeconds < 1) {
-		throw fail('Request Timeout', `must be at least 1 second (got ${requestTimeoutSeconds})`);
+	if (!Number.isFinite(maxConcurrentRequests) || maxConcurrentRequests < 1) {
+		throw fail('Max Concurrent Requests', `must be at least 1 (got ${maxConcurrentRequests})`);
 	}
 	if (settings.downloadVideo && settings.binaryPropertyName === '') {
 		throw fail('Put Video in Field', 'is empty');

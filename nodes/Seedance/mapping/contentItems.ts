@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../errors/nodeErrors';
 
@@ -26,8 +26,7 @@ export function isAcceptedUrl(url: string, allowDataUrl: boolean): boolean {
  * Checks one content entry without reading any data, so every item of the run is checked
  * before any request leaves. Reading binary data happens in `toContentEntry`.
  */
-export function checkContentItem(ctx: IExecuteSingleFunctions, item: ContentItemParameter, position: number): void {
-	const itemIndex = ctx.getItemIndex();
+export function checkContentItem(ctx: IExecuteFunctions, itemIndex: number, item: ContentItemParameter, position: number): void {
 	const field = `Content ${position + 1}`;
 	// getNode() deep-copies the node: only fetch it to report a problem.
 	const fail = (problem: string) => inputError(ctx.getNode(), itemIndex, field, problem);
@@ -42,7 +41,7 @@ export function checkContentItem(ctx: IExecuteSingleFunctions, item: ContentItem
 	}
 	if (type === 'image' && item.source === 'binary') {
 		const propertyName = (item.binaryPropertyName ?? 'data').trim();
-		const binary = ctx.getInputData().binary?.[propertyName];
+		const binary = ctx.getInputData()[itemIndex]?.binary?.[propertyName];
 		if (!binary) {
 			throw fail(`the input item has no binary field "${propertyName}"`);
 		}
@@ -64,28 +63,34 @@ export function checkContentItem(ctx: IExecuteSingleFunctions, item: ContentItem
 
 /** Turns one checked entry into the documented `content[]` item shape. */
 export async function toContentEntry(
-	ctx: IExecuteSingleFunctions,
+	ctx: IExecuteFunctions,
+	itemIndex: number,
 	item: ContentItemParameter,
 	position: number,
 ): Promise<IDataObject> {
 	const type = item.type ?? 'image';
 	if (type === 'text') return { type: 'text', text: item.text };
 	if (type === 'draft_task') return { type: 'draft_task', draft_task: { id: item.draftTaskId?.trim() } };
-	const url = type === 'image' && item.source === 'binary' ? await binaryAsDataUrl(ctx, item, position) : item.url?.trim();
+	const url = type === 'image' && item.source === 'binary' ? await binaryAsDataUrl(ctx, itemIndex, item, position) : item.url?.trim();
 	const entry: IDataObject = { type: MEDIA_FIELD[type], [MEDIA_FIELD[type]]: { url } };
 	if (item.role) entry.role = item.role;
 	if (item.name?.trim()) entry.name = item.name.trim();
 	return entry;
 }
 
-async function binaryAsDataUrl(ctx: IExecuteSingleFunctions, item: ContentItemParameter, position: number): Promise<string> {
+async function binaryAsDataUrl(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	item: ContentItemParameter,
+	position: number,
+): Promise<string> {
 	const propertyName = (item.binaryPropertyName ?? 'data').trim();
-	const binary = ctx.getInputData().binary?.[propertyName];
-	const buffer = await ctx.helpers.getBinaryDataBuffer(propertyName);
+	const binary = ctx.getInputData()[itemIndex]?.binary?.[propertyName];
+	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	if (buffer.length > MAX_IMAGE_BYTES) {
 		throw inputError(
 			ctx.getNode(),
-			ctx.getItemIndex(),
+			itemIndex,
 			`Content ${position + 1}`,
 			`binary field "${propertyName}" is over 30 MB (${buffer.length} bytes)`,
 		);

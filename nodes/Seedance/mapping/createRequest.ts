@@ -1,10 +1,8 @@
-import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../errors/nodeErrors';
-import { executionScope } from '../execution/executionScope';
-import { readItemSettings } from '../execution/itemSettings';
 import { checkContentItem, type ContentItemParameter, toContentEntry } from './contentItems';
-import { prepareItem } from './prepareItem';
+import { declaredValues } from './declaredFields';
 
 /** Ark and BytePlus hosts take the prompt as the first text item of `content[]`. */
 const ARK_HOSTS = /(^|\.)(volces\.com|bytepluses\.com|byteplus\.com|volcengine\.com)$/i;
@@ -21,19 +19,19 @@ export function usesContentPrompt(placement: PromptPlacement, baseURL: string | 
 	}
 }
 
-function parseExtraBody(ctx: IExecuteSingleFunctions): IDataObject {
-	const raw = ctx.getNodeParameter('additionalFields.extraBody', '') as unknown;
+function parseExtraBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const raw = ctx.getNodeParameter('additionalFields.extraBody', itemIndex, '') as unknown;
 	if (raw === '' || raw === undefined || raw === null) return {};
 	let parsed: unknown = raw;
 	if (typeof raw === 'string') {
 		try {
 			parsed = JSON.parse(raw);
 		} catch (error) {
-			throw inputError(ctx.getNode(), ctx.getItemIndex(), 'Extra Body (JSON)', `is not valid JSON (${(error as Error).message})`);
+			throw inputError(ctx.getNode(), itemIndex, 'Extra Body (JSON)', `is not valid JSON (${(error as Error).message})`);
 		}
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw inputError(ctx.getNode(), ctx.getItemIndex(), 'Extra Body (JSON)', 'must be a JSON object');
+		throw inputError(ctx.getNode(), itemIndex, 'Extra Body (JSON)', 'must be a JSON object');
 	}
 	return parsed as IDataObject;
 }
@@ -47,42 +45,54 @@ function cleanLists(body: IDataObject): void {
 	}
 }
 
-/**
- * preSend of Generate Video. The routing of the fields has already put the model and the
- * additional fields into the body under their API names; this step checks the item, resolves
- * a custom model ID, adds the ordered `content[]` (reading binary images as data URLs), places
- * the prompt the way the provider expects it, and merges the extra body last. The checks run
- * inside the run's preparation barrier, so no item sends before all items are checked.
- */
-export async function prepareCreateRequest(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	return await prepareItem(this, 'create', async () => {
-		const scope = executionScope(this);
-		const body = { ...((requestOptions.body as IDataObject) ?? {}) };
-		const itemIndex = this.getItemIndex();
-		const chosen = body.model === 'custom' ? this.getNodeParameter('customModel', '') : body.model;
-		const model = typeof chosen === 'string' ? chosen.trim() : '';
-		if (model === '') throw inputError(this.getNode(), itemIndex, 'Model', 'is empty');
-		body.model = model;
-		const rawPrompt = this.getNodeParameter('prompt', '') as unknown;
-		const prompt = typeof rawPrompt === 'string' ? rawPrompt : rawPrompt === undefined || rawPrompt === null ? '' : String(rawPrompt);
-		if (prompt.trim() === '') throw inputError(this.getNode(), itemIndex, 'Prompt', 'is empty');
-		scope.rememberSettings(itemIndex, readItemSettings(this));
-		const contentItems = (this.getNodeParameter('content.item', []) as ContentItemParameter[]) ?? [];
-		contentItems.forEach((item, position) => checkContentItem(this, item, position));
-		const extraBody = parseExtraBody(this);
-		cleanLists(body);
+/** A create request, checked; binary images are read only when it is sent. */
+export interface CreateRequest {
+	itemIndex: number;
+	body: IDataObject;
+	contentItems: ContentItemParameter[];
+	prompt: string;
+	promptInContent: boolean;
+	extraBody: IDataObject;
+}
 
-		const content: IDataObject[] = [];
-		for (const [position, item] of contentItems.entries()) content.push(await toContentEntry(this, item, position));
-		const placement = this.getNodeParameter('options.promptPlacement', 'auto') as PromptPlacement;
-		const inContent = usesContentPrompt(placement, await scope.credentialBaseUrl(this));
-		if (inContent) content.unshift({ type: 'text', text: prompt });
-		if (!inContent || placement === 'both') body.prompt = prompt;
-		if (content.length > 0) body.content = content;
-		Object.assign(body, extraBody);
-		return { ...requestOptions, body };
-	});
+/**
+ * Reads and checks one item's create request. The fields' `routing` (in the operation's
+ * description) puts the model and the additional fields under their API names; this step
+ * resolves a custom model ID, checks the prompt and the content items, and decides where the
+ * prompt goes for the provider. Nothing is sent and no binary data is read yet.
+ */
+export function prepareCreateRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fields: INodeProperties[],
+	baseURL: string,
+): CreateRequest {
+	const body = declaredValues(ctx, itemIndex, fields, 'body');
+	const chosen = body.model === 'custom' ? ctx.getNodeParameter('customModel', itemIndex, '') : body.model;
+	const model = typeof chosen === 'string' ? chosen.trim() : '';
+	if (model === '') throw inputError(ctx.getNode(), itemIndex, 'Model', 'is empty');
+	body.model = model;
+	const rawPrompt = ctx.getNodeParameter('prompt', itemIndex, '') as unknown;
+	const prompt = typeof rawPrompt === 'string' ? rawPrompt : rawPrompt === undefined || rawPrompt === null ? '' : String(rawPrompt);
+	if (prompt.trim() === '') throw inputError(ctx.getNode(), itemIndex, 'Prompt', 'is empty');
+	const contentItems = (ctx.getNodeParameter('content.item', itemIndex, []) as ContentItemParameter[]) ?? [];
+	contentItems.forEach((item, position) => checkContentItem(ctx, itemIndex, item, position));
+	const extraBody = parseExtraBody(ctx, itemIndex);
+	cleanLists(body);
+	const placement = ctx.getNodeParameter('options.promptPlacement', itemIndex, 'auto') as PromptPlacement;
+	const promptInContent = usesContentPrompt(placement, baseURL);
+	if (!promptInContent || placement === 'both') body.prompt = prompt;
+	return { itemIndex, body, contentItems, prompt, promptInContent, extraBody };
+}
+
+/** The body to send: the ordered `content[]` (binary images as data URLs) and the extra body last. */
+export async function createRequestBody(ctx: IExecuteFunctions, request: CreateRequest): Promise<IDataObject> {
+	const body = { ...request.body };
+	const content: IDataObject[] = [];
+	for (const [position, item] of request.contentItems.entries()) {
+		content.push(await toContentEntry(ctx, request.itemIndex, item, position));
+	}
+	if (request.promptInContent) content.unshift({ type: 'text', text: request.prompt });
+	if (content.length > 0) body.content = content;
+	return Object.assign(body, request.extraBody);
 }

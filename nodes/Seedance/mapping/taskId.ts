@@ -1,4 +1,4 @@
-import type { IExecuteSingleFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../errors/nodeErrors';
 
@@ -11,10 +11,9 @@ export const MAX_PAGE_SIZE = 500;
  * The task ID parameter, trimmed and checked: empty, `/`, `\` or `..` could not name a task
  * and could reach outside the task path, so they are refused before any request.
  */
-export function readTaskId(ctx: IExecuteSingleFunctions): string {
-	const raw = ctx.getNodeParameter('taskId', '') as unknown;
+export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const raw = ctx.getNodeParameter('taskId', itemIndex, '') as unknown;
 	const taskId = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-	const itemIndex = ctx.getItemIndex();
 	if (taskId === '') throw inputError(ctx.getNode(), itemIndex, 'Task ID', 'is empty');
 	if (/[/\\]/.test(taskId) || taskId.includes('..') || hasControlCharacter(taskId)) {
 		throw inputError(ctx.getNode(), itemIndex, 'Task ID', `"${taskId}" is not a valid task ID`);
@@ -24,11 +23,6 @@ export function readTaskId(ctx: IExecuteSingleFunctions): string {
 
 export function taskPath(taskId: string): string {
 	return `${TASKS_PATH}/${encodeURIComponent(taskId)}`;
-}
-
-/** The task ID a path built by `taskPath` names. */
-export function taskIdFromPath(path: string): string {
-	return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
 }
 
 function hasControlCharacter(text: string): boolean {

@@ -27,7 +27,7 @@ export function simplifyTask(task: IDataObject): IDataObject {
 		videoUrl: content.video_url ?? null,
 		lastFrameUrl: content.last_frame_url ?? null,
 		errorCode: error.code ?? null,
-		errorMessage: error.message ?? null,
+		errorMessage: error.message ?? failureReason(task) ?? null,
 		usage: task.usage ?? null,
 		duration: task.duration ?? null,
 		resolution: task.resolution ?? null,
@@ -38,11 +38,16 @@ export function simplifyTask(task: IDataObject): IDataObject {
 	};
 }
 
+/** A list item's failure, as Ark lists it: a plain string, empty unless the task failed. */
+function failureReason(task: IDataObject): string | undefined {
+	return typeof task.failure_reason === 'string' && task.failure_reason !== '' ? task.failure_reason : undefined;
+}
+
 export function taskError(task: IDataObject): { errorCode?: string; errorMessage?: string } {
 	const error = objectOrEmpty(task.error);
 	return {
 		errorCode: typeof error.code === 'string' ? error.code : undefined,
-		errorMessage: typeof error.message === 'string' ? error.message : undefined,
+		errorMessage: typeof error.message === 'string' ? error.message : failureReason(task),
 	};
 }
 

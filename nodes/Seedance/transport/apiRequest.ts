@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { bodyExcerpt, type RequestFailure, transportFailureOf } from '../errors/requestFailure';
 import { cancellableSleep, type CancelledError, throwIfCancelled } from './cancellableSleep';
+import type { ConnectionSettings } from './connectionSettings';
 import type { RateGate } from './rateGate';
 import type { RequestLimiter } from './requestLimiter';
 import {
@@ -25,18 +26,17 @@ export type ResponseShape = 'created' | 'task' | 'taskList' | 'acknowledgement';
 
 export interface ApiCall {
 	method: IHttpRequestMethods;
-	/** The credential's base URL, trailing slashes removed (see requestDefaults). */
+	/** The credential's base URL, trailing slashes removed. */
 	baseURL: string;
 	url: string;
 	body?: IDataObject;
 	qs?: IDataObject;
-	timeoutMs: number;
-	/** The credential's domain restriction, as RoutingNode computed it (undefined: any). */
-	allowedDomains?: string;
 	expect: ResponseShape;
 }
 
 export interface TransportContext {
+	/** The node's Settings tab: proxy, timeout, certificate checks; for API calls and downloads. */
+	connection: ConnectionSettings;
 	limiter: RequestLimiter;
 	/** Shared by the run: a 429 holds back every request until Retry-After. */
 	gate: RateGate;
@@ -45,6 +45,7 @@ export interface TransportContext {
 	 * retrying 429s for this long (the item's Max Wait) before it gives up.
 	 */
 	rateLimitPatienceMs: number;
+	/** Fires when the execution is cancelled, or when the run stops because another item failed. */
 	signal: AbortSignal | undefined;
 	/** Builds the n8n error for a request that failed for good (it knows item and task). */
 	requestFailed: (failure: RequestFailure, attempts: number) => Error;
@@ -57,7 +58,7 @@ export interface TransportContext {
  * Returns the parsed JSON body of a 2xx answer; otherwise throws `transport.requestFailed`.
  */
 export async function apiRequest(
-	ctx: IExecuteSingleFunctions,
+	ctx: IExecuteFunctions,
 	call: ApiCall,
 	policy: RetryPolicyName,
 	transport: TransportContext,
@@ -69,7 +70,7 @@ export async function apiRequest(
 		throwIfCancelled(transport.signal, transport.cancelled);
 		const outcome = await transport.limiter.run(async () => {
 			await transport.gate.pass(transport.signal, transport.cancelled);
-			return await sendOnce(ctx, call);
+			return await sendOnce(ctx, call, transport.connection);
 		});
 		throwIfCancelled(transport.signal, transport.cancelled);
 		if (!('failure' in outcome)) return outcome.body;
@@ -92,7 +93,7 @@ export async function apiRequest(
 
 export type Outcome<T = IDataObject> = { body: T } | { failure: RequestFailure };
 
-async function sendOnce(ctx: IExecuteSingleFunctions, call: ApiCall): Promise<Outcome> {
+async function sendOnce(ctx: IExecuteFunctions, call: ApiCall, connection: ConnectionSettings): Promise<Outcome> {
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
@@ -103,8 +104,9 @@ async function sendOnce(ctx: IExecuteSingleFunctions, call: ApiCall): Promise<Ou
 			qs: call.qs,
 			arrayFormat: 'repeat',
 			json: true,
-			timeout: call.timeoutMs,
-			allowedDomains: call.allowedDomains,
+			timeout: connection.timeoutMs,
+			...(connection.proxy ? { proxy: connection.proxy } : {}),
+			...(connection.skipSslCertificateValidation ? { skipSslCertificateValidation: true } : {}),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			sendCredentialsOnCrossOriginRedirect: false,

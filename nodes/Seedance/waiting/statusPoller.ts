@@ -1,5 +1,7 @@
 import { type IDataObject, sleep } from 'n8n-workflow';
 
+import { isFinal } from './taskStatus';
+
 /** How one item reads its task's status: on its own, or many at once through a list request. */
 export interface TaskReader {
 	taskId: string;
@@ -12,6 +14,8 @@ export interface TaskReader {
 
 interface PendingRead {
 	reader: TaskReader;
+	/** Who waits: one per waiting item, so items that share a task ID each get their answer. */
+	waiter: object;
 	resolve: (task: IDataObject) => void;
 	reject: (error: unknown) => void;
 }
@@ -27,17 +31,24 @@ const LIST_CHUNK = 100;
  * per 100 tasks (Ark's `filter.task_ids`) instead of one GET each. A provider that lacks
  * listing (the aggregator documents none) answers that first list request with an error;
  * the run then reads with GETs only. A task missing from a list answer is read with a GET.
+ *
+ * A list item is not a task object (no error code, no resolution, no last frame): it only
+ * says whether the task is still in progress. A task a list shows as final is read once with
+ * GET, so a finished task's output and error are the same however it was polled.
  */
 export class StatusPoller {
-	private pending = new Map<string, PendingRead>();
+	/** Pending reads by task ID; several items may wait on one task. */
+	private pending = new Map<string, PendingRead[]>();
 	private listing: 'untried' | 'works' | 'unavailable' = 'untried';
 	private lastRoundAt = 0;
 	private looping = false;
 
 	/** The task's state at the next round (about one interval after the last round). */
-	async nextState(reader: TaskReader): Promise<IDataObject> {
+	async nextState(reader: TaskReader, waiter: object): Promise<IDataObject> {
 		const result = new Promise<IDataObject>((resolve, reject) => {
-			this.pending.set(reader.taskId, { reader, resolve, reject });
+			const reads = (this.pending.get(reader.taskId) ?? []).filter((read) => read.waiter !== waiter);
+			reads.push({ reader, waiter, resolve, reject });
+			this.pending.set(reader.taskId, reads);
 		});
 		if (!this.looping) {
 			this.looping = true;
@@ -47,15 +58,17 @@ export class StatusPoller {
 		return await result;
 	}
 
-	/** Forget a task's pending read (its item stopped waiting: deadline or cancellation). */
-	forget(taskId: string): void {
-		this.pending.delete(taskId);
+	/** Forget a waiter's pending read (its item stopped waiting: deadline or cancellation). */
+	forget(taskId: string, waiter: object): void {
+		const reads = this.pending.get(taskId)?.filter((read) => read.waiter !== waiter) ?? [];
+		if (reads.length > 0) this.pending.set(taskId, reads);
+		else this.pending.delete(taskId);
 	}
 
 	private async loop(): Promise<void> {
 		try {
 			while (this.pending.size > 0) {
-				const intervalMs = Math.min(...[...this.pending.values()].map((read) => read.reader.intervalMs));
+				const intervalMs = Math.min(...[...this.pending.values()].flat().map((read) => read.reader.intervalMs));
 				const wait = this.lastRoundAt + intervalMs - Date.now();
 				if (wait > 0) await sleep(wait);
 				if (this.pending.size === 0) break;
@@ -69,41 +82,46 @@ export class StatusPoller {
 		}
 	}
 
-	private async readRound(round: Map<string, PendingRead>): Promise<void> {
+	private async readRound(round: Map<string, PendingRead[]>): Promise<void> {
 		const remaining = new Map(round);
 		if (round.size >= 2 && this.listing !== 'unavailable') {
 			await this.readByListing(remaining);
 		}
 		await Promise.all(
-			[...remaining.values()].map(async (read) => {
+			[...remaining.values()].map(async (reads) => {
 				try {
-					read.resolve(await read.reader.readOne());
+					const task = await reads[0].reader.readOne();
+					reads.forEach((read) => read.resolve(task));
 				} catch (error) {
-					read.reject(error);
+					reads.forEach((read) => read.reject(error));
 				}
 			}),
 		);
 	}
 
-	/** Resolves the reads the list answers cover, and removes them from `reads`. */
-	private async readByListing(reads: Map<string, PendingRead>): Promise<void> {
+	/**
+	 * Resolves the reads of tasks a list answer shows still in progress, and removes them from
+	 * `reads`; tasks it shows final (or does not show) stay in `reads` for a GET.
+	 */
+	private async readByListing(reads: Map<string, PendingRead[]>): Promise<void> {
 		const ids = [...reads.keys()];
-		const reader = reads.values().next().value!.reader;
+		const reader = reads.values().next().value![0].reader;
 		for (let start = 0; start < ids.length; start += LIST_CHUNK) {
 			const chunk = ids.slice(start, start + LIST_CHUNK);
-			let tasks: IDataObject[];
+			let listed: IDataObject[];
 			try {
-				tasks = await reader.readMany(chunk);
+				listed = await reader.readMany(chunk);
 				this.listing = 'works';
 			} catch {
 				this.listing = 'unavailable';
 				return;
 			}
-			for (const task of tasks) {
-				const read = reads.get(String(task.id));
-				if (!read) continue;
-				reads.delete(String(task.id));
-				read.resolve(task);
+			for (const entry of listed) {
+				const taskId = String(entry.id);
+				const waiting = reads.get(taskId);
+				if (!waiting || isFinal(entry.status)) continue;
+				reads.delete(taskId);
+				waiting.forEach((read) => read.resolve(entry));
 			}
 		}
 	}

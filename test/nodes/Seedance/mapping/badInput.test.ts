@@ -128,7 +128,10 @@ describe('bad input is refused before any request, naming the field and the item
 			expect(error).toBeUndefined();
 			expect(items).toHaveLength(3);
 			expect(items[0].json.taskId).toEqual(expect.any(String));
-			expect(items[1].json).toEqual({ error: 'Prompt: is empty [item 1]' });
+			expect(items[1].json).toEqual({
+				error: 'Prompt: is empty [item 1]',
+				description: 'Fix the "Prompt" parameter of item 1. No request was sent.',
+			});
 			expect(items[2].json.taskId).toEqual(expect.any(String));
 			expect(sim.stats.tasksCreated).toBe(2);
 		});

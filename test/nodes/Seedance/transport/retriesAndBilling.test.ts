@@ -66,7 +66,7 @@ describe('create requests: retried only when the server certainly did not accept
 		await withSimulator({}, async (sim) => {
 			sim.injectFault({ kind: 'timeout', match: CREATE });
 			const started = Date.now();
-			const { error } = await run(sim, { ...createOnly, options: { requestTimeout: 1 } });
+			const { error } = await run(sim, { ...createOnly, requestOptions: { timeout: 1000 } });
 			expect(error?.message).toMatch(/^Could not complete creating the task: the request timed out \[item 0\]/);
 			expect(createRequests(sim)).toHaveLength(1);
 			expect(Date.now() - started).toBeLessThan(3000);

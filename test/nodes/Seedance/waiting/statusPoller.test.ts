@@ -13,10 +13,13 @@ describe('reading the status of many waiting tasks', () => {
 			expect(error).toBeUndefined();
 			expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
 			expect(createRequests(sim)).toHaveLength(30);
-			// 2.2 s tasks polled each second: 3 rounds, one list request each, no per-task GET.
+			// 2.2 s tasks polled each second: 3 rounds, one list request each. A list item is only a
+			// status hint, so each task the list shows final is read once with GET, and no other GET.
 			expect(lists(sim).length).toBeGreaterThanOrEqual(3);
 			expect(lists(sim).length).toBeLessThanOrEqual(4);
-			expect(gets(sim)).toHaveLength(0);
+			expect(gets(sim).map((request) => request.path.split('/').pop()).sort()).toEqual(
+				items.map((item) => item.json.taskId).sort(),
+			);
 			const listed = lists(sim)[0].query['filter.task_ids'];
 			expect([...listed].sort()).toEqual(items.map((item) => item.json.taskId).sort());
 		});
@@ -51,6 +54,46 @@ describe('reading the status of many waiting tasks', () => {
 			expect(error).toBeUndefined();
 			expect(lists(sim)).toHaveLength(1);
 			expect(gets(sim)).toHaveLength(3);
+		});
+	});
+
+	it('a failed task polled by list is reported as by GET: error code, message, resolution (Ark list items are not task objects)', async () => {
+		const outcome = (body: { prompt?: string }) => (body.prompt === 'row 1' ? { status: 'failed' } : undefined);
+		const run = async (rows: number) =>
+			await withSimulator({ flavour: 'ark', queuedMs: 0, taskMs: 1200, outcome }, async (sim) => {
+				const result = await runSeedance({ parameters: waitAll, items: rowsOf(rows), credentials: credentialsFor(sim), continueOnFail: true });
+				return { result, lists: lists(sim).length };
+			});
+		const rowsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ json: { prompt: `row ${i}` } }));
+		const byList = await run(3);
+		expect(byList.lists).toBeGreaterThan(0);
+		const failed = byList.result.items[1].json;
+		expect(failed.error).toMatch(/^The task ended failed: OutputVideoSensitiveContentDetected: /);
+		expect(failed.taskStatus).toBe('failed');
+		const succeeded = byList.result.items[0].json;
+		expect(succeeded).toMatchObject({ status: 'succeeded', resolution: '720p', ratio: '16:9', duration: 5 });
+	});
+
+	it('items that wait on the same task ID each get their answer at the next round', async () => {
+		await withSimulator({ flavour: 'ark', queuedMs: 0, taskMs: 1500 }, async (sim) => {
+			const created = await runSeedance({
+				parameters: { operation: 'generate', prompt: 'shared', waitForCompletion: false },
+				credentials: credentialsFor(sim),
+			});
+			const taskId = created.items[0].json.taskId;
+			const started = Date.now();
+			const { error, items } = await runSeedance({
+				parameters: { operation: 'wait', taskId: '={{ $json.id }}', downloadVideo: false, options: { pollInterval: 1, maxWait: 40 } },
+				items: [{ json: { id: taskId } }, { json: { id: taskId } }],
+				credentials: credentialsFor(sim),
+			});
+			expect(error).toBeUndefined();
+			expect(items.map((item) => [item.json.taskId, item.json.status])).toEqual([
+				[taskId, 'succeeded'],
+				[taskId, 'succeeded'],
+			]);
+			// A 1.5 s task polled each second: done within ~3 s, not at Max Wait (40 s).
+			expect(Date.now() - started).toBeLessThan(6000);
 		});
 	});
 });

@@ -1,8 +1,14 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { MODEL_OPTIONS, SERVICE_TIER_OPTIONS } from './choices';
+import { MODEL_OPTIONS, SERVICE_TIER_OPTIONS } from '../../description/choices';
+import { type ItemOperation, runOperation } from '../../execution/runOperation';
+import { type CreateRequest, createRequestBody, prepareCreateRequest } from '../../mapping/createRequest';
+import { shapeTask } from '../../output/taskOutput';
+import { createTask } from '../../transport/taskApi';
+import { finishTask } from '../../waiting/finishTask';
+import { isInProgress } from '../../waiting/taskStatus';
 
-const showForGenerate = { show: { operation: ['generate'] } };
+const showForGenerate = { show: { resource: ['video'], operation: ['generate'] } };
 
 const RATIOS: INodePropertyOptions[] = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'].map((ratio) => ({
 	name: ratio === 'adaptive' ? 'Adaptive' : ratio,
@@ -14,7 +20,8 @@ function toBody(property: string) {
 	return { send: { type: 'body' as const, property, propertyInDotNotation: false } };
 }
 
-export const generateVideoFields: INodeProperties[] = [
+/** The fields of Generate Video; `routing.send` names each field's API body property. */
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -24,7 +31,7 @@ export const generateVideoFields: INodeProperties[] = [
 		required: true,
 		description: 'The video model. Choose "Custom Model ID" for an Ark endpoint ID (ep-...) or a BytePlus model name.',
 		displayOptions: showForGenerate,
-		// "custom" is replaced by the Custom Model ID in preSend (mapping/createRequest.ts).
+		// "custom" is replaced by the Custom Model ID (mapping/createRequest.ts).
 		routing: toBody('model'),
 	},
 	{
@@ -35,7 +42,7 @@ export const generateVideoFields: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. ep-20250101000000-abcde or seedance-1-5-pro-251215',
 		description: 'Any model ID the provider accepts',
-		displayOptions: { show: { operation: ['generate'], model: ['custom'] } },
+		displayOptions: { show: { resource: ['video'], operation: ['generate'], model: ['custom'] } },
 	},
 	{
 		displayName: 'Prompt',
@@ -48,7 +55,7 @@ export const generateVideoFields: INodeProperties[] = [
 		description:
 			'What the video should show. Refer to named content items as "image 1", "video 2". Sent as the prompt field, or as the first text content item for Volcengine Ark / BytePlus.',
 		displayOptions: showForGenerate,
-		// No routing: preSend places the prompt (prompt field or first content item) by provider.
+		// No routing: mapping/createRequest.ts places the prompt (prompt field or first content item) by provider.
 	},
 	{
 		displayName: 'Content',
@@ -63,14 +70,13 @@ export const generateVideoFields: INodeProperties[] = [
 			{
 				displayName: 'Item',
 				name: 'item',
-				// Type decides which other fields show, so it stays first rather than alphabetical.
-				// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items
 				values: [
 					{
-						displayName: 'Type',
+						displayName: 'Content Type',
 						name: 'type',
 						type: 'options',
 						default: 'image',
+						description: 'What this item is; the fields below change with it',
 						options: [
 							{ name: 'Audio', value: 'audio' },
 							{ name: 'Draft Task (Ark)', value: 'draft_task' },
@@ -78,6 +84,14 @@ export const generateVideoFields: INodeProperties[] = [
 							{ name: 'Text', value: 'text' },
 							{ name: 'Video', value: 'video' },
 						],
+					},
+					{
+						displayName: 'Draft Task ID',
+						name: 'draftTaskId',
+						type: 'string',
+						default: '',
+						description: 'ID of a draft task to turn into the final video (Ark)',
+						displayOptions: { show: { type: ['draft_task'] } },
 					},
 					{
 						displayName: 'Image Source',
@@ -89,6 +103,46 @@ export const generateVideoFields: INodeProperties[] = [
 							{ name: 'URL', value: 'url', description: 'An http(s) URL or a data URL' },
 						],
 						displayOptions: { show: { type: ['image'] } },
+					},
+					{
+						displayName: 'Input Binary Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'Binary field of the input item holding the image; sent as a data URL, 30 MB at most',
+						displayOptions: { show: { type: ['image'], source: ['binary'] } },
+					},
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 1',
+						description: 'Lets the prompt refer to this item ("image 1")',
+						displayOptions: { show: { type: ['image', 'video', 'audio'] } },
+					},
+					{
+						displayName: 'Role',
+						name: 'role',
+						type: 'options',
+						default: '',
+						options: [
+							{ name: 'First Frame', value: 'first_frame' },
+							{ name: 'Last Frame', value: 'last_frame' },
+							{ name: 'None', value: '' },
+							{ name: 'Reference Audio', value: 'reference_audio' },
+							{ name: 'Reference Image', value: 'reference_image' },
+							{ name: 'Reference Video', value: 'reference_video' },
+						],
+						displayOptions: { show: { type: ['image', 'video', 'audio'] } },
+					},
+					{
+						displayName: 'Text',
+						name: 'text',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+						displayOptions: { show: { type: ['text'] } },
 					},
 					{
 						displayName: 'URL',
@@ -107,54 +161,6 @@ export const generateVideoFields: INodeProperties[] = [
 						placeholder: 'https://example.com/clip.mp4',
 						description: 'Public http(s) URL of the file',
 						displayOptions: { show: { type: ['video', 'audio'] } },
-					},
-					{
-						displayName: 'Input Binary Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						description: 'Binary field of the input item holding the image; sent as a data URL, 30 MB at most',
-						displayOptions: { show: { type: ['image'], source: ['binary'] } },
-					},
-					{
-						displayName: 'Text',
-						name: 'text',
-						type: 'string',
-						typeOptions: { rows: 2 },
-						default: '',
-						displayOptions: { show: { type: ['text'] } },
-					},
-					{
-						displayName: 'Draft Task ID',
-						name: 'draftTaskId',
-						type: 'string',
-						default: '',
-						description: 'ID of a draft task to turn into the final video (Ark)',
-						displayOptions: { show: { type: ['draft_task'] } },
-					},
-					{
-						displayName: 'Role',
-						name: 'role',
-						type: 'options',
-						default: '',
-						options: [
-							{ name: 'First Frame', value: 'first_frame' },
-							{ name: 'Last Frame', value: 'last_frame' },
-							{ name: 'None', value: '' },
-							{ name: 'Reference Audio', value: 'reference_audio' },
-							{ name: 'Reference Image', value: 'reference_image' },
-							{ name: 'Reference Video', value: 'reference_video' },
-						],
-						displayOptions: { show: { type: ['image', 'video', 'audio'] } },
-					},
-					{
-						displayName: 'Name',
-						name: 'name',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 1',
-						description: 'Lets the prompt refer to this item ("image 1")',
-						displayOptions: { show: { type: ['image', 'video', 'audio'] } },
 					},
 				],
 			},
@@ -423,3 +429,31 @@ export const generateVideoFields: INodeProperties[] = [
 		],
 	},
 ];
+
+/** Shown under Generate Video: n8n's own Retry On Fail would send the create again. */
+export const retryNotice: INodeProperties = {
+	displayName:
+		'Each run creates paid tasks. Leave n8n\'s "Retry On Fail" setting off for this operation: a retry creates new tasks. The node already retries what is safe to retry (refused connections, rate limits, status reads and downloads) and never sends a create twice when the first may have been accepted.',
+	name: 'retryOnFailNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: showForGenerate,
+};
+
+const generate: ItemOperation<CreateRequest> = {
+	firstAction: 'create',
+	prepare: (ctx, itemIndex, { baseURL }) => prepareCreateRequest(ctx, itemIndex, description, baseURL),
+	async execute(ctx, item, request) {
+		const created = await createTask(ctx, item, await createRequestBody(ctx, request));
+		const taskId = String(created.id);
+		item.noteTask(taskId, created.status ?? 'queued');
+		if (!item.settings.waitForCompletion) return [{ json: shapeTask({ ...created, id: taskId }, item.settings.simplify) }];
+		const known = isInProgress(created.status) ? created : { ...created, status: 'queued' };
+		return await finishTask(ctx, item, taskId, known);
+	},
+};
+
+/** Creates each item's task, then (by default) waits for it and downloads the video. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runOperation(this, generate);
+}

@@ -1,0 +1,56 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ItemRun } from '../execution/itemRun';
+import { TASKS_PATH, taskPath } from '../mapping/taskId';
+import { apiRequest } from './apiRequest';
+
+/**
+ * The task endpoints of the API, each one request through the transport (limiter, retry
+ * policy, errors that name the item and the task).
+ */
+
+/** POST the create request: billable, so never re-sent unless the server certainly refused it. */
+export async function createTask(ctx: IExecuteFunctions, item: ItemRun, body: IDataObject): Promise<IDataObject> {
+	return await apiRequest(
+		ctx,
+		{ method: 'POST', baseURL: item.baseURL, url: TASKS_PATH, body, expect: 'created' },
+		'billable',
+		item.transport,
+	);
+}
+
+/** GET one task: the full task object. */
+export async function readTask(ctx: IExecuteFunctions, item: ItemRun, taskId: string): Promise<IDataObject> {
+	return await apiRequest(
+		ctx,
+		{ method: 'GET', baseURL: item.baseURL, url: taskPath(taskId), expect: 'task' },
+		'read',
+		item.transport,
+	);
+}
+
+/** One page of the task list (Ark and BytePlus): `{ total, items }`, items are list items, not task objects. */
+export async function listTasksPage(ctx: IExecuteFunctions, item: ItemRun, qs: IDataObject): Promise<IDataObject> {
+	return await apiRequest(
+		ctx,
+		{ method: 'GET', baseURL: item.baseURL, url: TASKS_PATH, qs, expect: 'taskList' },
+		'read',
+		item.transport,
+	);
+}
+
+/** Lists the given tasks in one request (Ark's filter.task_ids), for the status poller. */
+export async function listTasksById(ctx: IExecuteFunctions, item: ItemRun, taskIds: string[]): Promise<IDataObject[]> {
+	const answer = await listTasksPage(ctx, item, { 'filter.task_ids': taskIds, page_num: 1, page_size: taskIds.length });
+	return answer.items as IDataObject[];
+}
+
+/** DELETE a task: cancels a queued one, deletes a finished one. Must not act twice. */
+export async function deleteTask(ctx: IExecuteFunctions, item: ItemRun, taskId: string): Promise<void> {
+	await apiRequest(
+		ctx,
+		{ method: 'DELETE', baseURL: item.baseURL, url: taskPath(taskId), expect: 'acknowledgement' },
+		'billable',
+		item.transport,
+	);
+}
