@@ -4,6 +4,7 @@ import { type Action, credentialError, runFailedError, type TaskAwareError, toNo
 import { type ErrorRoute, errorItem } from '../output/errorItem';
 import { CREDENTIAL_TYPE } from '../transport/apiRequest';
 import { readConnectionSettings } from '../transport/connectionSettings';
+import { readTaskId } from '../mapping/taskId';
 import { createItemRun, type ItemRun } from './itemRun';
 import { type ItemSettings, readItemSettings } from './itemSettings';
 import { RunContext } from './runContext';
@@ -22,6 +23,24 @@ export interface PrepareContext {
 	settings: ItemSettings;
 	/** The credential's base URL (the provider decides where the prompt goes). */
 	baseURL: string;
+}
+
+/**
+ * An operation on one existing task per item (Get, Wait for, Cancel or Delete): the item's
+ * Task ID is checked before any request, and the work gets it, already noted on the item.
+ */
+export function taskIdOperation(
+	firstAction: Action,
+	work: (ctx: IExecuteFunctions, item: ItemRun, taskId: string) => Promise<INodeExecutionData[]>,
+): ItemOperation<string> {
+	return {
+		firstAction,
+		prepare: (ctx, itemIndex) => readTaskId(ctx, itemIndex),
+		async execute(ctx, item, taskId) {
+			item.taskId = taskId;
+			return await work(ctx, item, taskId);
+		},
+	};
 }
 
 type Prepared<P> = { settings: ItemSettings; value: P } | { error: TaskAwareError };

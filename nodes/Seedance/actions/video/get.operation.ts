@@ -2,25 +2,19 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { downloadOutputs } from '../../download/downloadOutputs';
 import { taskIdField } from '../../description/taskFields';
-import { type ItemOperation, runOperation } from '../../execution/runOperation';
-import { readTaskId } from '../../mapping/taskId';
+import { runOperation, taskIdOperation } from '../../execution/runOperation';
 import { shapeTask } from '../../output/taskOutput';
 import { readTask } from '../../transport/taskApi';
 
 /** Get Task takes a task ID (shared with Wait for Task and Cancel or Delete Task). */
 export const description: INodeProperties[] = [taskIdField];
 
-const getTask: ItemOperation<string> = {
-	firstAction: 'get',
-	prepare: (ctx, itemIndex) => readTaskId(ctx, itemIndex),
-	async execute(ctx, item, taskId) {
-		item.taskId = taskId;
-		const task = await readTask(ctx, item, taskId);
-		item.noteTask(taskId, task.status);
-		const binary = await downloadOutputs(ctx, item, task);
-		return [{ json: shapeTask(task, item.settings.simplify), ...(binary ? { binary } : {}) }];
-	},
-};
+const getTask = taskIdOperation('get', async (ctx, item, taskId) => {
+	const task = await readTask(ctx, item, taskId);
+	item.noteTask(taskId, task.status);
+	const binary = await downloadOutputs(ctx, item, task);
+	return [{ json: shapeTask(task, item.settings.simplify), ...(binary ? { binary } : {}) }];
+});
 
 /** Reads each item's task once, and downloads its video when it has finished. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,21 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { taskIdField } from '../../description/taskFields';
-import { type ItemOperation, runOperation } from '../../execution/runOperation';
-import { readTaskId } from '../../mapping/taskId';
+import { runOperation, taskIdOperation } from '../../execution/runOperation';
 import { finishTask } from '../../waiting/finishTask';
 
 /** Wait for Task takes a task ID (shared with Get Task and Cancel or Delete Task). */
 export const description: INodeProperties[] = [taskIdField];
 
-const waitForTask: ItemOperation<string> = {
-	firstAction: 'get',
-	prepare: (ctx, itemIndex) => readTaskId(ctx, itemIndex),
-	async execute(ctx, item, taskId) {
-		item.taskId = taskId;
-		return await finishTask(ctx, item, taskId);
-	},
-};
+const waitForTask = taskIdOperation('get', async (ctx, item, taskId) => {
+	return await finishTask(ctx, item, taskId);
+});
 
 /** Waits until each item's task finishes (all of the run's tasks polled together), then downloads it. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
