@@ -2,7 +2,18 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemRun } from '../execution/itemRun';
 import { TASKS_PATH, taskPath } from '../mapping/taskId';
-import { apiRequest } from './apiRequest';
+import { type ApiCall, apiRequest } from './apiRequest';
+import type { RetryPolicyName } from './retryPolicy';
+
+/** One call of the item's run against the credential's base URL. */
+async function call(
+	ctx: IExecuteFunctions,
+	item: ItemRun,
+	request: Omit<ApiCall, 'baseURL'>,
+	policy: RetryPolicyName,
+): Promise<IDataObject> {
+	return await apiRequest(ctx, { ...request, baseURL: item.baseURL }, policy, item.transport);
+}
 
 /**
  * The task endpoints of the API, each one request through the transport (limiter, retry
@@ -11,32 +22,17 @@ import { apiRequest } from './apiRequest';
 
 /** POST the create request: billable, so never re-sent unless the server certainly refused it. */
 export async function createTask(ctx: IExecuteFunctions, item: ItemRun, body: IDataObject): Promise<IDataObject> {
-	return await apiRequest(
-		ctx,
-		{ method: 'POST', baseURL: item.baseURL, url: TASKS_PATH, body, expect: 'created' },
-		'billable',
-		item.transport,
-	);
+	return await call(ctx, item, { method: 'POST', url: TASKS_PATH, body, expect: 'created' }, 'billable');
 }
 
 /** GET one task: the full task object. */
 export async function readTask(ctx: IExecuteFunctions, item: ItemRun, taskId: string): Promise<IDataObject> {
-	return await apiRequest(
-		ctx,
-		{ method: 'GET', baseURL: item.baseURL, url: taskPath(taskId), expect: 'task' },
-		'read',
-		item.transport,
-	);
+	return await call(ctx, item, { method: 'GET', url: taskPath(taskId), expect: 'task' }, 'read');
 }
 
 /** One page of the task list (Ark and BytePlus): `{ total, items }`, items are list items, not task objects. */
 export async function listTasksPage(ctx: IExecuteFunctions, item: ItemRun, qs: IDataObject): Promise<IDataObject> {
-	return await apiRequest(
-		ctx,
-		{ method: 'GET', baseURL: item.baseURL, url: TASKS_PATH, qs, expect: 'taskList' },
-		'read',
-		item.transport,
-	);
+	return await call(ctx, item, { method: 'GET', url: TASKS_PATH, qs, expect: 'taskList' }, 'read');
 }
 
 /** Lists the given tasks in one request (Ark's filter.task_ids), for the status poller. */
@@ -47,10 +43,5 @@ export async function listTasksById(ctx: IExecuteFunctions, item: ItemRun, taskI
 
 /** DELETE a task: cancels a queued one, deletes a finished one. Must not act twice. */
 export async function deleteTask(ctx: IExecuteFunctions, item: ItemRun, taskId: string): Promise<void> {
-	await apiRequest(
-		ctx,
-		{ method: 'DELETE', baseURL: item.baseURL, url: taskPath(taskId), expect: 'acknowledgement' },
-		'billable',
-		item.transport,
-	);
+	await call(ctx, item, { method: 'DELETE', url: taskPath(taskId), expect: 'acknowledgement' }, 'billable');
 }
