@@ -49,6 +49,9 @@ describe('Seedance node description', () => {
 			]),
 		);
 		expect(models).toHaveLength(9);
+		// Every model says what it is for.
+		const options = property('model')?.options as Array<{ description?: string }>;
+		expect(options.filter((option) => !option.description || option.description.length < 10)).toEqual([]);
 	});
 
 	it('warns under Generate Video that n8n\'s Retry On Fail creates new paid tasks', () => {
