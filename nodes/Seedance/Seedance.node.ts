@@ -10,7 +10,7 @@ export class Seedance implements INodeType {
 		icon: { light: 'file:../../icons/seedance.svg', dark: 'file:../../icons/seedance.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ (({"delete": "Cancel or Delete Task", "generate": "Generate Video", "get": "Get Task", "list": "List Tasks", "wait": "Wait for Task"})[$parameter["operation"]] || $parameter["operation"]) + ($parameter["operation"] === "generate" ? ": " + ($parameter["model"] === "custom" ? ($parameter["customModel"] || "Custom Model") : (({"gemini-omni": "Gemini Omni", "doubao-seedance-1-0-lite-i2v-250428": "Seedance 1.0 Lite I2V", "doubao-seedance-1-0-lite-t2v-250428": "Seedance 1.0 Lite T2V", "doubao-seedance-1-0-pro-250528": "Seedance 1.0 Pro", "doubao-seedance-1-0-pro-fast-251015": "Seedance 1.0 Pro Fast", "doubao-seedance-1-5-pro-251215": "Seedance 1.5 Pro", "doubao-seedance-2-0-260128": "Seedance 2.0", "doubao-seedance-2-0-fast-260128": "Seedance 2.0 Fast"})[$parameter["model"]] || $parameter["model"])) : "") }}',
 		description: 'Generate AI videos with ByteDance Seedance (and gemini-omni): create, wait, download, list and cancel tasks',
 		defaults: { name: 'Seedance' },
 		usableAsTool: true,

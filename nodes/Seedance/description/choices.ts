@@ -17,7 +17,55 @@ export const MODEL_OPTIONS: INodePropertyOptions[] = [
 
 /** Ark's service tiers, for creating tasks and for filtering the task list. */
 export const SERVICE_TIER_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Default', value: 'default' },
-	{ name: 'Flex (Half Price, Slower)', value: 'flex' },
+	{ name: 'Default', value: 'default', description: 'Full price, the usual speed' },
+	{ name: 'Flex (Half Price, Slower)', value: 'flex', description: 'Half price; the task may take minutes to hours' },
+];
+
+/**
+ * Generate Video's Mode, sent as the API field mode. Auto ('') sends nothing: the API tells
+ * the mode from the content items. Omni Reference is sent as function_mode instead
+ * (mapping/createRequest.ts). Each option says which content items it needs.
+ */
+export const OMNI_REFERENCE = 'omni_reference';
+export const MODE_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Auto', value: '', description: 'Send no mode: the API chooses it from the content items (recommended)' },
+	{
+		name: 'Edit (Gemini Omni)',
+		value: 'edit',
+		description: 'Gemini Omni only: change a video. Needs one Video item (the clip to edit); the prompt says what to change. Sends mode edit.',
+	},
+	{
+		name: 'First and Last Frame',
+		value: 'i2v_first_last',
+		description: 'Needs two Image items, one with role First Frame and one with role Last Frame; the video moves from one to the other. Sends mode i2v_first_last.',
+	},
+	{
+		name: 'Image to Video',
+		value: 'i2v',
+		description: 'Needs one Image item with role First Frame (or no role): the video starts from it. Sends mode i2v.',
+	},
+	{
+		name: 'Omni Reference (Function Mode)',
+		value: OMNI_REFERENCE,
+		description:
+			'Seedance 2.0: images, videos and audio as references (roles Reference Image / Video / Audio), named so the prompt can refer to them. Sends function_mode omni_reference instead of mode.',
+	},
+	{
+		name: 'Reference Images',
+		value: 'reference_images',
+		description: 'Needs 1-4 Image items with role Reference Image (Seedance 2.0: up to 9): the subjects or style to keep. Sends mode reference_images.',
+	},
+	{
+		name: 'Reference Material',
+		value: 'reference_material',
+		description:
+			'Needs Image, Video or Audio items with roles Reference Image / Video / Audio (Seedance 2.0: up to 9 images, 3 videos, 3 audio clips; audio needs an image or video beside it). Sends mode reference_material.',
+	},
+	{
+		name: 'Reference to Video (Gemini Omni)',
+		value: 'r2v',
+		description: 'Gemini Omni only: needs one or more Image items with role Reference Image. Sends mode r2v.',
+	},
+	{ name: 'Text to Video', value: 't2v', description: 'The prompt alone, no image items. Sends mode t2v.' },
 ];
 

@@ -150,6 +150,32 @@ async function visibleParameterNames(page) {
 	return [...names];
 }
 
+/**
+ * The options a collection parameter offers for adding, read from its "Add ..." control
+ * (found by its placeholder, e.g. "Add Setting"). With `pick`, adds that option; otherwise
+ * closes the list. n8n renders the control as a select or as a dropdown menu, by version.
+ */
+async function collectionOptions(page, placeholder, pick) {
+	const parameters = page.getByTestId('node-parameters');
+	const add = parameters.getByPlaceholder(placeholder, { exact: true }).or(parameters.getByText(placeholder, { exact: true })).first();
+	await add.scrollIntoViewIfNeeded();
+	await add.click();
+	const options = page.locator(
+		'[data-test-id="collection-parameter-option"]:visible, [role="menu"] [role="menuitem"]:visible, [role="listbox"] [role="option"]:visible',
+	);
+	await options.first().waitFor();
+	await page.waitForTimeout(200);
+	const names = await visibleTexts(options);
+	if (pick === undefined) {
+		await page.keyboard.press('Escape');
+		await page.waitForTimeout(200);
+		return names;
+	}
+	await options.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(pick)}\\s*$`) }).first().click();
+	await page.waitForTimeout(300);
+	return names;
+}
+
 async function saveScreenshot(page, file) {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	await page.screenshot({ path: file });
@@ -173,5 +199,6 @@ module.exports = {
 	clickNodeAction,
 	listParameterOptions,
 	visibleParameterNames,
+	collectionOptions,
 	saveScreenshot,
 };

@@ -1,8 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { MODEL_OPTIONS, SERVICE_TIER_OPTIONS } from '../../description/choices';
+import { MODE_OPTIONS, MODEL_OPTIONS, SERVICE_TIER_OPTIONS } from '../../description/choices';
 import { type ItemOperation, runOperation } from '../../execution/runOperation';
-import { type CreateRequest, createRequestBody, prepareCreateRequest } from '../../mapping/createRequest';
+import {
+	type AliasPair,
+	ALIAS_PAIRS,
+	type CreateRequest,
+	createRequestBody,
+	prepareCreateRequest,
+} from '../../mapping/createRequest';
 import { shapeTask } from '../../output/taskOutput';
 import { createTask } from '../../transport/taskApi';
 import { finishTask } from '../../waiting/finishTask';
@@ -20,8 +26,54 @@ function toBody(property: string) {
 	return { send: { type: 'body' as const, property, propertyInDotNotation: false } };
 }
 
+const ADVANCED_DESCRIPTION =
+	'Raw API fields, for compatibility with other APIs and for what Video Settings does not cover; each is sent under its API name, only when added. ' +
+	'Some mean the same as a Video Setting or as each other: seconds = Duration, aspect_ratio = Aspect Ratio, size = Resolution, last_image_url = end_image_url. ' +
+	'Set only one of each pair: the node refuses to run while both are set.';
+
+/** A condition that holds when a parameter has a value (n8n displayOptions). */
+const isSet = [{ _cnd: { exists: true as const } }];
+
+/**
+ * Fields that earlier versions of this node kept in Additional Fields (the same parameter,
+ * now "Advanced API Fields") and that moved to Video Settings or to the top-level Mode. A
+ * saved workflow keeps its value: the field shows, still sent, only while it holds a value,
+ * and is never offered for adding. A value set in the new place wins (the first declared
+ * field for an API property is sent, mapping/declaredFields.ts).
+ */
+function legacyFields(videoSettings: INodeProperties[], mode: INodeProperties): INodeProperties[] {
+	const moved = [
+		...videoSettings.map((field) => ({ field, place: 'Video Settings', newField: `Video Settings → ${field.displayName}` })),
+		{ field: mode, place: 'the Top', newField: 'Mode (at the top of the form)' },
+	];
+	return moved.map(({ field, place, newField }) => ({
+		...field,
+		displayName: `${field.displayName} (Moved to ${place})`,
+		description: `Saved by an earlier version of this node. Still sent as ${field.name} unless ${newField} is set; remove it here and use ${newField} instead.`,
+		displayOptions: { show: { [field.name]: isSet } },
+	}));
+}
+
+/** A notice shown while two fields that mean the same thing are both set. */
+function aliasNotice(pair: AliasPair): INodeProperties {
+	const [first, second] = pair;
+	return {
+		displayName: `${first.label} and ${second.label} mean the same: keep only one. The node refuses to run while both are set.`,
+		name: `${second.apiName}AliasNotice`,
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				...showForGenerate.show,
+				[`/${first.parameter}`]: first.parameterValue ? [first.parameterValue] : isSet,
+				[`/${second.parameter}`]: isSet,
+			},
+		},
+	};
+}
+
 /** The fields of Generate Video; `routing.send` names each field's API body property. */
-export const description: INodeProperties[] = [
+const fields: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -56,6 +108,18 @@ export const description: INodeProperties[] = [
 			'What the video should show. Refer to named content items as "image 1", "video 2". Sent as the prompt field, or as the first text content item for Volcengine Ark / BytePlus.',
 		displayOptions: showForGenerate,
 		// No routing: mapping/createRequest.ts places the prompt (prompt field or first content item) by provider.
+	},
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		default: '',
+		description:
+			'How the model should use the content items. Auto sends no mode and lets the API tell from the items. Sent as the API field mode (Omni Reference: function_mode).',
+		displayOptions: showForGenerate,
+		// '' (Auto) is not sent (mapping/declaredFields.ts); 'omni_reference' is sent as function_mode (mapping/createRequest.ts).
+		options: MODE_OPTIONS,
+		routing: toBody('mode'),
 	},
 	{
 		displayName: 'Content',
@@ -167,202 +231,63 @@ export const description: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
+		displayName: 'Video Settings',
+		name: 'videoSettings',
 		type: 'collection',
-		placeholder: 'Add Field',
+		placeholder: 'Add Setting',
 		default: {},
-		description: 'Further request body fields, sent under their API names only when added here',
+		description: 'Length, size and look of the video. Each setting is sent under its API name, only when added here.',
 		displayOptions: showForGenerate,
 		options: [
 			{
 				displayName: 'Aspect Ratio',
-				name: 'aspect_ratio',
+				name: 'ratio',
 				type: 'options',
 				options: RATIOS,
 				default: '16:9',
-				description: 'API field aspect_ratio',
-				routing: toBody('aspect_ratio'),
-			},
-			{
-				displayName: 'Audio URLs',
-				name: 'audio_urls',
-				type: 'string',
-				typeOptions: { multipleValues: true },
-				default: [],
-				description: 'API field audio_urls',
-				routing: toBody('audio_urls'),
-			},
-			{
-				displayName: 'Callback URL',
-				name: 'callback_url',
-				type: 'string',
-				default: '',
-				placeholder: '={{ $execution.resumeUrl }}',
-				description: 'API field callback_url. Ark POSTs the task to this URL on every status change (e.g. an n8n Wait node\'s resume URL).',
-				routing: toBody('callback_url'),
+				description:
+					'Width to height of the video. Adaptive follows the first-frame image (or lets the model choose). All models; Seedance also takes 21:9. API field ratio.',
+				routing: toBody('ratio'),
 			},
 			{
 				displayName: 'Camera Fixed',
 				name: 'camera_fixed',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to keep the camera still. API field camera_fixed.',
+				description:
+					'Whether to keep the camera still (no pans or zooms). Seedance 1.x on Volcengine Ark / BytePlus; Seedance 2.0 does not take it. API field camera_fixed.',
 				routing: toBody('camera_fixed'),
 			},
 			{
-				displayName: 'Draft',
-				name: 'draft',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to make a cheap draft first (Ark). API field draft.',
-				routing: toBody('draft'),
-			},
-			{
-				displayName: 'Duration',
+				displayName: 'Duration (Seconds)',
 				name: 'duration',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: -1 },
 				default: 5,
-				description: 'API field duration. Seconds of video (1.0: 2-12, 1.5: 4-12, 2.0: 4-15).',
+				description:
+					'Length of the video in seconds. Seedance 1.0: 2-12; 1.5 Pro: 4-12; 2.0: 4-15, or -1 to let the model choose; Gemini Omni: 4, 6, 8 or 10. All providers. API field duration.',
 				routing: toBody('duration'),
-			},
-			{
-				displayName: 'End Image URL',
-				name: 'end_image_url',
-				type: 'string',
-				default: '',
-				description: 'API field end_image_url',
-				routing: toBody('end_image_url'),
-			},
-			{
-				displayName: 'Execution Expires After',
-				name: 'execution_expires_after',
-				type: 'number',
-				typeOptions: { minValue: 3600, maxValue: 259200 },
-				default: 172800,
-				description: 'API field execution_expires_after. Seconds before an unfinished task expires (Ark).',
-				routing: toBody('execution_expires_after'),
-			},
-			{
-				displayName: 'Extra Body',
-				name: 'extraBody',
-				type: 'json',
-				default: '{}',
-				description: 'API field JSON. A JSON object merged into the request body last, for fields the API adds later.',
-			},
-			{
-				displayName: 'FPS',
-				name: 'fps',
-				type: 'number',
-				default: 24,
-				description: 'API field fps',
-				routing: toBody('fps'),
-			},
-			{
-				displayName: 'Frames',
-				name: 'frames',
-				type: 'number',
-				typeOptions: { minValue: 29, maxValue: 289 },
-				default: 121,
-				description: 'API field frames. Number of frames, 25 + 4n (Ark); overrides duration.',
-				routing: toBody('frames'),
-			},
-			{
-				displayName: 'Function Mode',
-				name: 'function_mode',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. omni_reference',
-				description: 'API field function_mode',
-				routing: toBody('function_mode'),
 			},
 			{
 				displayName: 'Generate Audio',
 				name: 'generate_audio',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to generate a soundtrack. API field generate_audio.',
+				description:
+					'Whether to generate sound (speech, effects, music) with the video. Seedance 1.5 Pro and 2.0 (2.0 does so unless this is off). API field generate_audio.',
 				routing: toBody('generate_audio'),
-			},
-			{
-				displayName: 'Image URL',
-				name: 'image_url',
-				type: 'string',
-				default: '',
-				description: 'API field image_url',
-				routing: toBody('image_url'),
-			},
-			{
-				displayName: 'Image URLs',
-				name: 'image_urls',
-				type: 'string',
-				typeOptions: { multipleValues: true },
-				default: [],
-				description: 'API field image_urls',
-				routing: toBody('image_urls'),
-			},
-			{
-				displayName: 'Input Reference',
-				name: 'input_reference',
-				type: 'string',
-				default: '',
-				description: 'API field input_reference',
-				routing: toBody('input_reference'),
-			},
-			{
-				displayName: 'Last Image URL',
-				name: 'last_image_url',
-				type: 'string',
-				default: '',
-				description: 'API field last_image_url',
-				routing: toBody('last_image_url'),
-			},
-			{
-				displayName: 'Mode',
-				name: 'mode',
-				type: 'options',
-				default: 't2v',
-				options: [
-					{ name: 'Edit (Gemini Omni)', value: 'edit' },
-					{ name: 'First and Last Frame to Video', value: 'i2v_first_last' },
-					{ name: 'Image to Video', value: 'i2v' },
-					{ name: 'Reference Images', value: 'reference_images' },
-					{ name: 'Reference Material', value: 'reference_material' },
-					{ name: 'Reference to Video (Gemini Omni)', value: 'r2v' },
-					{ name: 'Text to Video', value: 't2v' },
-				],
-				description: 'API field mode',
-				routing: toBody('mode'),
-			},
-			{
-				displayName: 'Quality',
-				name: 'quality',
-				type: 'string',
-				default: '',
-				description: 'API field quality',
-				routing: toBody('quality'),
-			},
-			{
-				displayName: 'Ratio',
-				name: 'ratio',
-				type: 'options',
-				options: RATIOS,
-				default: '16:9',
-				description: 'API field ratio',
-				routing: toBody('ratio'),
 			},
 			{
 				displayName: 'Resolution',
 				name: 'resolution',
 				type: 'options',
 				options: [
-					{ name: '480p', value: '480p' },
+					{ name: '480p', value: '480p', description: 'Cheapest and fastest' },
 					{ name: '720p', value: '720p' },
-					{ name: '1080p', value: '1080p' },
+					{ name: '1080p', value: '1080p', description: 'Seedance 1.0 and 1.5 Pro; not Seedance 2.0' },
 				],
 				default: '720p',
-				description: 'API field resolution',
+				description: 'Height of the video in pixels: 480p, 720p or 1080p (Seedance 2.0: 480p or 720p). API field resolution.',
 				routing: toBody('resolution'),
 			},
 			{
@@ -370,17 +295,9 @@ export const description: INodeProperties[] = [
 				name: 'return_last_frame',
 				type: 'boolean',
 				default: true,
-				description: 'Whether the task should also return its last frame as an image (Ark). API field return_last_frame.',
+				description:
+					'Whether the task should also return the video\'s last frame as an image, e.g. as the first frame of the next video (Volcengine Ark / BytePlus). Options → Download Last Frame downloads it. API field return_last_frame.',
 				routing: toBody('return_last_frame'),
-			},
-			{
-				displayName: 'Seconds',
-				name: 'seconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 5,
-				description: 'API field seconds. Alias of duration.',
-				routing: toBody('seconds'),
 			},
 			{
 				displayName: 'Seed',
@@ -388,7 +305,8 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: -1, maxValue: 4294967295 },
 				default: -1,
-				description: 'API field seed',
+				description:
+					'Random seed, -1 to 4294967295: the same seed and inputs give a similar video; -1 picks one at random (Volcengine Ark / BytePlus). API field seed.',
 				routing: toBody('seed'),
 			},
 			{
@@ -397,16 +315,174 @@ export const description: INodeProperties[] = [
 				type: 'options',
 				options: SERVICE_TIER_OPTIONS,
 				default: 'default',
-				description: 'API field service_tier',
+				description:
+					'Default, or Flex: half price but slower (minutes to hours). Volcengine Ark / BytePlus; not Seedance 2.0. API field service_tier.',
 				routing: toBody('service_tier'),
 			},
 			{
-				displayName: 'Size',
+				displayName: 'Watermark',
+				name: 'watermark',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the provider\'s "AI generated" watermark to the video. All providers. API field watermark.',
+				routing: toBody('watermark'),
+			},
+		],
+	},
+	{
+		// Named additionalFields, as before: saved workflows keep their values here.
+		displayName: 'Advanced API Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add API Field',
+		default: {},
+		description: ADVANCED_DESCRIPTION,
+		displayOptions: showForGenerate,
+		options: [
+			{
+				displayName: 'Aspect Ratio (Alias)',
+				name: 'aspect_ratio',
+				type: 'options',
+				options: RATIOS,
+				default: '16:9',
+				description: 'Sent as aspect_ratio: the same as Video Settings → Aspect Ratio (ratio), for APIs that read this name. Set only one.',
+				routing: toBody('aspect_ratio'),
+			},
+			{
+				displayName: 'Audio URLs',
+				name: 'audio_urls',
+				type: 'string',
+				typeOptions: { multipleValues: true },
+				default: [],
+				description: 'Sent as audio_urls: reference audio as a list of URLs, an alternative to Audio content items',
+				routing: toBody('audio_urls'),
+			},
+			{
+				displayName: 'Callback URL',
+				name: 'callback_url',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $execution.resumeUrl }}',
+				description:
+					'Sent as callback_url. Volcengine Ark / BytePlus POST the task to this URL on every status change (e.g. an n8n Wait node\'s resume URL).',
+				routing: toBody('callback_url'),
+			},
+			{
+				displayName: 'Draft',
+				name: 'draft',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to make a cheap draft first (Volcengine Ark). Sent as draft.',
+				routing: toBody('draft'),
+			},
+			{
+				displayName: 'End Image URL',
+				name: 'end_image_url',
+				type: 'string',
+				default: '',
+				description:
+					'Sent as end_image_url: the last frame as a URL, an alternative to an Image content item with role Last Frame. Same as last_image_url: set only one.',
+				routing: toBody('end_image_url'),
+			},
+			{
+				displayName: 'Execution Expires After',
+				name: 'execution_expires_after',
+				type: 'number',
+				typeOptions: { minValue: 3600, maxValue: 259200 },
+				default: 172800,
+				description: 'Sent as execution_expires_after: seconds (3600-259200) before an unfinished task expires (Volcengine Ark / BytePlus)',
+				routing: toBody('execution_expires_after'),
+			},
+			{
+				displayName: 'Extra Body (JSON)',
+				name: 'extraBody',
+				type: 'json',
+				default: '{}',
+				description: 'A JSON object merged into the request body last, over every other field, for fields the API adds later',
+			},
+			{
+				displayName: 'FPS',
+				name: 'fps',
+				type: 'number',
+				default: 24,
+				description: 'Sent as fps: frames per second (the Seedance models make 24)',
+				routing: toBody('fps'),
+			},
+			{
+				displayName: 'Frames',
+				name: 'frames',
+				type: 'number',
+				typeOptions: { minValue: 29, maxValue: 289 },
+				default: 121,
+				description: 'Sent as frames: number of frames, 25 + 4n between 29 and 289 (Volcengine Ark, Seedance 1.x); overrides the duration',
+				routing: toBody('frames'),
+			},
+			{
+				displayName: 'Function Mode',
+				name: 'function_mode',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. omni_reference',
+				description: 'Sent as function_mode. For omni_reference, choose Mode → Omni Reference instead; set only one.',
+				routing: toBody('function_mode'),
+			},
+			{
+				displayName: 'Image URL',
+				name: 'image_url',
+				type: 'string',
+				default: '',
+				description: 'Sent as image_url: the first-frame image as a URL, an alternative to an Image content item',
+				routing: toBody('image_url'),
+			},
+			{
+				displayName: 'Image URLs',
+				name: 'image_urls',
+				type: 'string',
+				typeOptions: { multipleValues: true },
+				default: [],
+				description: 'Sent as image_urls: reference images as a list of URLs, an alternative to Image content items',
+				routing: toBody('image_urls'),
+			},
+			{
+				displayName: 'Input Reference',
+				name: 'input_reference',
+				type: 'string',
+				default: '',
+				description: 'Sent as input_reference: a reference image URL, for APIs that read this name',
+				routing: toBody('input_reference'),
+			},
+			{
+				displayName: 'Last Image URL (Alias of End Image URL)',
+				name: 'last_image_url',
+				type: 'string',
+				default: '',
+				description: 'Sent as last_image_url: the same as end_image_url, for APIs that read this name. Set only one.',
+				routing: toBody('last_image_url'),
+			},
+			{
+				displayName: 'Quality',
+				name: 'quality',
+				type: 'string',
+				default: '',
+				description: 'Sent as quality, as the provider names it (aggregator)',
+				routing: toBody('quality'),
+			},
+			{
+				displayName: 'Seconds (Alias of Duration)',
+				name: 'seconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5,
+				description: 'Sent as seconds: the same as Video Settings → Duration (duration), for APIs that read this name. Set only one.',
+				routing: toBody('seconds'),
+			},
+			{
+				displayName: 'Size (Width × Height)',
 				name: 'size',
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 1280x720',
-				description: 'API field size',
+				description: 'Sent as size: width x height in pixels, another way to say Video Settings → Resolution. Set only one.',
 				routing: toBody('size'),
 			},
 			{
@@ -415,20 +491,20 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { multipleValues: true },
 				default: [],
-				description: 'API field video_urls',
+				description: 'Sent as video_urls: reference videos as a list of URLs, an alternative to Video content items',
 				routing: toBody('video_urls'),
-			},
-			{
-				displayName: 'Watermark',
-				name: 'watermark',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add a watermark. API field watermark.',
-				routing: toBody('watermark'),
 			},
 		],
 	},
 ];
+
+const videoSettingsField = fields.find((field) => field.name === 'videoSettings')!;
+const advancedField = fields.find((field) => field.name === 'additionalFields')!;
+const modeField = fields.find((field) => field.name === 'mode')!;
+advancedField.options = [...legacyFields(videoSettingsField.options as INodeProperties[], modeField), ...(advancedField.options ?? [])];
+
+/** The fields of Generate Video, in form order, then the notices for fields set twice. */
+export const description: INodeProperties[] = [...fields, ...ALIAS_PAIRS.map(aliasNotice)];
 
 /** Shown under Generate Video: n8n's own Retry On Fail would send the create again. */
 export const retryNotice: INodeProperties = {

@@ -20,32 +20,48 @@ describe('Generate Video: parameters -> request body', () => {
 		});
 	});
 
-	it('sends every additional field under its API name, with JSON types (numbers, booleans, arrays)', async () => {
+	it('sends every video setting under its API name, with its JSON type', async () => {
+		const videoSettings = {
+			duration: 8,
+			resolution: '1080p',
+			ratio: '21:9',
+			generate_audio: false,
+			seed: 42,
+			watermark: true,
+			camera_fixed: true,
+			return_last_frame: true,
+			service_tier: 'flex',
+		};
+		await withSimulator({}, async (sim) => {
+			const { error } = await runSeedance({
+				parameters: { ...noWait, prompt: 'p', videoSettings },
+				credentials: credentialsFor(sim),
+			});
+			expect(error).toBeUndefined();
+			const [{ body }] = createRequests(sim);
+			expect(body).toEqual({ model: 'doubao-seedance-1-0-pro-250528', prompt: 'p', ...videoSettings });
+			expect(typeof body.duration).toBe('number');
+			expect(typeof body.seed).toBe('number');
+			expect(typeof body.generate_audio).toBe('boolean');
+			expect(typeof body.camera_fixed).toBe('boolean');
+		});
+	});
+
+	it('sends every advanced API field under its API name, with JSON types (numbers, booleans, arrays)', async () => {
 		const additionalFields = {
-			mode: 'i2v',
 			function_mode: 'omni_reference',
 			image_url: 'https://example.com/a.png',
 			image_urls: ['https://example.com/b.png', 'https://example.com/c.png'],
 			input_reference: 'https://example.com/ref.png',
 			end_image_url: 'https://example.com/end.png',
-			last_image_url: 'https://example.com/last.png',
 			video_urls: ['https://example.com/v.mp4'],
 			audio_urls: ['https://example.com/a.mp3'],
-			duration: 8,
 			seconds: 8,
 			aspect_ratio: '9:16',
-			ratio: '21:9',
 			size: '1280x720',
 			quality: 'high',
-			resolution: '1080p',
 			fps: 24,
-			generate_audio: false,
-			watermark: true,
 			callback_url: 'https://hooks.example.com/seedance',
-			return_last_frame: true,
-			seed: 42,
-			camera_fixed: true,
-			service_tier: 'flex',
 			execution_expires_after: 7200,
 			draft: false,
 			frames: 121,
@@ -58,8 +74,8 @@ describe('Generate Video: parameters -> request body', () => {
 			expect(error).toBeUndefined();
 			const [{ body }] = createRequests(sim);
 			expect(body).toEqual({ model: 'doubao-seedance-2-0-260128', prompt: 'p', ...additionalFields });
-			expect(typeof body.duration).toBe('number');
-			expect(typeof body.generate_audio).toBe('boolean');
+			expect(typeof body.seconds).toBe('number');
+			expect(typeof body.draft).toBe('boolean');
 			expect(Array.isArray(body.image_urls)).toBe(true);
 		});
 	});
