@@ -8,7 +8,9 @@
  * Environment (all optional): SEEDANCE_LOAD_ITEMS (200), SEEDANCE_LOAD_FLAVOURS
  * ("aggregator,ark"), SEEDANCE_LOAD_POLL (poll interval in seconds, 1), SEEDANCE_LOAD_TASK_MS
  * (2000),
- * SEEDANCE_LOAD_LATENCY_MS (API answer delay, 50; makes "max in flight" measurable).
+ * SEEDANCE_LOAD_LATENCY_MS (API answer delay, 50; makes "max in flight" measurable),
+ * SEEDANCE_LOAD_RPM and SEEDANCE_LOAD_MAX_RUNNING (the node's Requests per Minute and Max
+ * Running Tasks options; 0 = the defaults: learn the budget, no running limit).
  */
 module.exports = {
 	rootDir: '../..',

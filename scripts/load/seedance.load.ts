@@ -20,6 +20,9 @@ const POLL_INTERVAL_S = Number(process.env.SEEDANCE_LOAD_POLL ?? 1);
 const TASK_MS = Number(process.env.SEEDANCE_LOAD_TASK_MS ?? 2000);
 /** Time the API takes to answer: without it every request is over at once and "max in flight" says nothing. */
 const API_LATENCY_MS = Number(process.env.SEEDANCE_LOAD_LATENCY_MS ?? 50);
+/** The node's "Requests per Minute" and "Max Running Tasks" (0: the defaults, learn / no limit). */
+const REQUESTS_PER_MINUTE = Number(process.env.SEEDANCE_LOAD_RPM ?? 0);
+const MAX_RUNNING_TASKS = Number(process.env.SEEDANCE_LOAD_MAX_RUNNING ?? 0);
 /** The node's default "Max Concurrent Requests" (description/waitAndOutput.ts). */
 const NODE_MAX_CONCURRENT_REQUESTS = 10;
 const TASKS_PATH = '/api/v3/contents/generations/tasks';
@@ -117,7 +120,7 @@ function summarise(flavour: string, sim: Simulator, result: RunResult, wallTimeM
 function print(report: Report): void {
 	const lines = [
 		'',
-		`=== Seedance load: ${report.items} items, ${report.flavour} flavour, poll ${report.pollIntervalS} s, tasks ${TASK_MS / 1000} s, API latency ${API_LATENCY_MS} ms, sim 10 tasks at once / 600 req/min ===`,
+		`=== Seedance load: ${report.items} items, ${report.flavour} flavour, node rpm ${REQUESTS_PER_MINUTE || 'learn'}, max running ${MAX_RUNNING_TASKS || 'none'}, poll ${report.pollIntervalS} s, tasks ${TASK_MS / 1000} s, API latency ${API_LATENCY_MS} ms, sim 10 tasks at once / 600 req/min ===`,
 		`wall time ............ ${report.wallTimeS} s (simulator's own minimum ~${report.idealS} s; last task done at ${report.lastTaskDoneS} s)`,
 		`items ................ ${report.succeeded} succeeded, ${report.failed} failed`,
 		...Object.entries(report.failures).map(([kind, count]) => `   ${count} x ${kind}`),
@@ -145,7 +148,11 @@ describe.each(FLAVOURS)('load: %s flavour', (flavour) => {
 					prompt: '={{ $json.prompt }}',
 					waitForCompletion: true,
 					downloadVideo: true,
-					options: { pollInterval: POLL_INTERVAL_S },
+					options: {
+						pollInterval: POLL_INTERVAL_S,
+						...(REQUESTS_PER_MINUTE ? { requestsPerMinute: REQUESTS_PER_MINUTE } : {}),
+						...(MAX_RUNNING_TASKS ? { maxRunningTasks: MAX_RUNNING_TASKS } : {}),
+					},
 				},
 				items,
 				credentials: { apiKey: API_KEY, baseUrl: sim.baseUrl },

@@ -64,6 +64,16 @@ export const waitAndOutputFields: INodeProperties[] = [
 					'How many HTTP requests this node may have open at once across all items. Tasks of all items are still created and waited on together.',
 			},
 			{
+				displayName: 'Max Running Tasks',
+				name: 'maxRunningTasks',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'How many of this run\'s tasks may be unfinished at the provider at once; further creates wait in n8n for a place. Set it to the provider\'s running-task limit (Ark: 10 for Seedance 1.0 Pro, 5 for 1.0 Lite) so tasks do not pile up queued. 0: no limit.',
+				displayOptions: { show: { '/operation': ['generate'] } },
+			},
+			{
 				displayName: 'Max Wait (Seconds)',
 				name: 'maxWait',
 				type: 'number',
@@ -122,6 +132,15 @@ export const waitAndOutputFields: INodeProperties[] = [
 				default: 'data',
 				description: 'Binary field of the output item for the video',
 				displayOptions: { show: { '/operation': DOWNLOADING_OPERATIONS } },
+			},
+			{
+				displayName: 'Requests per Minute',
+				name: 'requestsPerMinute',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'The provider\'s request budget for this API key (Ark: 600 for Seedance 1.0 Pro, 300 for 1.0 Lite). The run spreads its requests to stay within it. 0: learn it from the provider\'s first "Too Many Requests" (HTTP 429) answer.',
 			},
 		],
 	},

@@ -44,6 +44,7 @@ export function createItemRun(
 			connection: run.connection,
 			limiter: run.limiter,
 			gate: run.gate,
+			budget: run.budget,
 			rateLimitPatienceMs: settings.maxWaitMs,
 			signal: run.signal,
 			requestFailed: (failure, attempts) => requestFailedError(node, failure, attempts, scope()),

@@ -14,6 +14,10 @@ export interface ItemSettings {
 	downloadLastFrame: boolean;
 	lastFrameBinaryPropertyName: string;
 	maxConcurrentRequests: number;
+	/** The provider's request budget; Infinity: unknown (learned from the first 429). */
+	requestsPerMinute: number;
+	/** The run's unfinished tasks at most; Infinity: no limit. */
+	maxRunningTasks: number;
 }
 
 /** The defaults the description shows (n8n's lint wants them as literals there). */
@@ -23,6 +27,8 @@ export const DEFAULTS = {
 	binaryPropertyName: 'data',
 	lastFrameBinaryPropertyName: 'lastFrame',
 	maxConcurrentRequests: 10,
+	requestsPerMinute: 0,
+	maxRunningTasks: 0,
 };
 
 /**
@@ -38,6 +44,8 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Ite
 	const pollIntervalSeconds = Number(option('pollInterval', DEFAULTS.pollIntervalSeconds));
 	const maxWaitSeconds = Number(option('maxWait', DEFAULTS.maxWaitSeconds));
 	const maxConcurrentRequests = Number(option('maxConcurrentRequests', DEFAULTS.maxConcurrentRequests));
+	const requestsPerMinute = Number(option('requestsPerMinute', DEFAULTS.requestsPerMinute));
+	const maxRunningTasks = Number(option('maxRunningTasks', DEFAULTS.maxRunningTasks));
 	const settings: ItemSettings = {
 		waitForCompletion: read('waitForCompletion', true),
 		downloadVideo: read('downloadVideo', true),
@@ -49,6 +57,9 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Ite
 		downloadLastFrame: option('downloadLastFrame', false),
 		lastFrameBinaryPropertyName: String(option('lastFrameBinaryPropertyName', DEFAULTS.lastFrameBinaryPropertyName)).trim(),
 		maxConcurrentRequests: Math.floor(maxConcurrentRequests),
+		// 0 means "no limit set" for both.
+		requestsPerMinute: requestsPerMinute > 0 ? Math.floor(requestsPerMinute) : Infinity,
+		maxRunningTasks: maxRunningTasks > 0 ? Math.floor(maxRunningTasks) : Infinity,
 	};
 	if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds < 1) {
 		throw fail('Poll Interval', `must be at least 1 second (got ${pollIntervalSeconds})`);
@@ -58,6 +69,12 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Ite
 	}
 	if (!Number.isFinite(maxConcurrentRequests) || maxConcurrentRequests < 1) {
 		throw fail('Max Concurrent Requests', `must be at least 1 (got ${maxConcurrentRequests})`);
+	}
+	if (!Number.isFinite(requestsPerMinute) || requestsPerMinute < 0) {
+		throw fail('Requests per Minute', `must be 0 (learn it) or more (got ${requestsPerMinute})`);
+	}
+	if (!Number.isFinite(maxRunningTasks) || maxRunningTasks < 0) {
+		throw fail('Max Running Tasks', `must be 0 (no limit) or more (got ${maxRunningTasks})`);
 	}
 	if (settings.downloadVideo && settings.binaryPropertyName === '') {
 		throw fail('Put Video in Field', 'is empty');

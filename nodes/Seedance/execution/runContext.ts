@@ -3,8 +3,16 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ConnectionSettings } from '../transport/connectionSettings';
 import { cancellableSleep, type CancelledError } from '../transport/cancellableSleep';
 import { RateGate } from '../transport/rateGate';
+import { RequestBudget } from '../transport/requestBudget';
 import { RequestLimiter } from '../transport/requestLimiter';
 import { StatusPoller } from '../waiting/statusPoller';
+
+/** The run's limits; Infinity means none. The smallest value any item asks for wins. */
+export interface RunLimits {
+	maxConcurrentRequests: number;
+	requestsPerMinute: number;
+	maxRunningTasks: number;
+}
 
 const TASK_ID_KEYS = 5;
 const CUSTOM_DATA_VALUE_LIMIT = 512;
@@ -29,7 +37,10 @@ export interface TaskRecord {
 export class RunContext {
 	readonly limiter: RequestLimiter;
 	readonly gate = new RateGate();
-	readonly poller = new StatusPoller();
+	readonly budget: RequestBudget;
+	/** Tasks of the run that may be unfinished at once ("Max Running Tasks"); creates wait for a slot. */
+	readonly taskSlots: RequestLimiter;
+	readonly poller: StatusPoller;
 	readonly signal: AbortSignal;
 	private readonly stopController = new AbortController();
 	private readonly ledger = new Map<number, TaskRecord>();
@@ -39,11 +50,14 @@ export class RunContext {
 	constructor(
 		readonly connection: ConnectionSettings,
 		readonly baseURL: string,
-		maxConcurrentRequests: number,
+		limits: RunLimits,
 		readonly cancelSignal: AbortSignal | undefined,
 		private readonly customData?: IExecuteFunctions['customData'],
 	) {
-		this.limiter = new RequestLimiter(maxConcurrentRequests);
+		this.limiter = new RequestLimiter(limits.maxConcurrentRequests);
+		this.budget = new RequestBudget(limits.requestsPerMinute);
+		this.taskSlots = new RequestLimiter(limits.maxRunningTasks);
+		this.poller = new StatusPoller((intervalMs) => this.budget.readShare(intervalMs));
 		this.signal = cancelSignal ? AbortSignal.any([cancelSignal, this.stopController.signal]) : this.stopController.signal;
 	}
 
@@ -51,9 +65,9 @@ export class RunContext {
 		ctx: IExecuteFunctions,
 		connection: ConnectionSettings,
 		baseURL: string,
-		maxConcurrentRequests: number,
+		limits: RunLimits,
 	): RunContext {
-		return new RunContext(connection, baseURL, maxConcurrentRequests, ctx.getExecutionCancelSignal?.(), ctx.customData);
+		return new RunContext(connection, baseURL, limits, ctx.getExecutionCancelSignal?.(), ctx.customData);
 	}
 
 	/** Notes (or updates) the task an item works on and its latest status. */

@@ -7,7 +7,7 @@ import { readConnectionSettings } from '../transport/connectionSettings';
 import { readTaskId } from '../mapping/taskId';
 import { createItemRun, type ItemRun } from './itemRun';
 import { type ItemSettings, readItemSettings } from './itemSettings';
-import { RunContext } from './runContext';
+import { RunContext, type RunLimits } from './runContext';
 
 /** One operation, as the run drives it for each item. */
 export interface ItemOperation<Prepared> {
@@ -84,10 +84,14 @@ export async function runOperation<P>(ctx: IExecuteFunctions, operation: ItemOpe
 		}
 	}
 
-	const maxConcurrent = Math.min(
-		...prepared.map((entry) => ('settings' in entry ? entry.settings.maxConcurrentRequests : Infinity)),
-	);
-	const run = RunContext.create(ctx, connection, baseURL, maxConcurrent);
+	const settingsOf = prepared.flatMap((entry) => ('settings' in entry ? [entry.settings] : []));
+	const smallest = (read: (settings: ItemSettings) => number) => Math.min(Infinity, ...settingsOf.map(read));
+	const limits: RunLimits = {
+		maxConcurrentRequests: smallest((settings) => settings.maxConcurrentRequests),
+		requestsPerMinute: smallest((settings) => settings.requestsPerMinute),
+		maxRunningTasks: smallest((settings) => settings.maxRunningTasks),
+	};
+	const run = RunContext.create(ctx, connection, baseURL, limits);
 
 	const outputs = await Promise.all(
 		prepared.map(async (entry, itemIndex) => {
@@ -95,7 +99,13 @@ export async function runOperation<P>(ctx: IExecuteFunctions, operation: ItemOpe
 			const item = createItemRun(ctx, node, run, itemIndex, entry.settings, operation.firstAction);
 			return await runItem(node, run, item, async () => {
 				await run.batchTurn(itemIndex, item.transport.cancelled);
-				return await operation.execute(ctx, item, entry.value);
+				// A create holds one of the run's task slots until its item is done ("Max Running Tasks").
+				if (operation.firstAction !== 'create') return await operation.execute(ctx, item, entry.value);
+				return await run.taskSlots.run(
+					async () => await operation.execute(ctx, item, entry.value),
+					run.signal,
+					item.transport.cancelled,
+				);
 			}, continueOnFail ? route : undefined);
 		}),
 	);

@@ -4,6 +4,7 @@ import { bodyExcerpt, type RequestFailure, transportFailureOf } from '../errors/
 import { cancellableSleep, type CancelledError, throwIfCancelled } from './cancellableSleep';
 import type { ConnectionSettings } from './connectionSettings';
 import type { RateGate } from './rateGate';
+import type { RequestBudget } from './requestBudget';
 import type { RequestLimiter } from './requestLimiter';
 import {
 	isRateLimited,
@@ -40,6 +41,8 @@ export interface TransportContext {
 	limiter: RequestLimiter;
 	/** Shared by the run: a 429 holds back every request until Retry-After. */
 	gate: RateGate;
+	/** Shared by the run: the provider's requests per minute, set or learned from a 429. */
+	budget: RequestBudget;
 	/**
 	 * Rate limiting is the API asking the run to slow down, not a fault: a request keeps
 	 * retrying 429s for this long (the item's Max Wait) before it gives up.
@@ -70,6 +73,7 @@ export async function apiRequest(
 		throwIfCancelled(transport.signal, transport.cancelled);
 		const outcome = await transport.limiter.run(async () => {
 			await transport.gate.pass(transport.signal, transport.cancelled);
+			await transport.budget.take(transport.signal, transport.cancelled);
 			return await sendOnce(ctx, call, transport.connection);
 		});
 		throwIfCancelled(transport.signal, transport.cancelled);
@@ -79,6 +83,7 @@ export async function apiRequest(
 		let delayMs: number;
 		if (isRateLimited(failure)) {
 			rateLimitedSince ??= Date.now();
+			transport.budget.learnFromRateLimit();
 			delayMs = retryDelayMs(failure, ++rateLimits);
 			transport.gate.closeFor(delayMs);
 			giveUp = !isRetryable(policy, failure) || Date.now() + delayMs - rateLimitedSince > transport.rateLimitPatienceMs;

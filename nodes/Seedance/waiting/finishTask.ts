@@ -31,6 +31,7 @@ export async function finishTask(
 		intervalMs: settings.pollIntervalMs,
 		readOne: async () => noted(await readTask(ctx, item, taskId)),
 		readMany: async (taskIds) => await listTasksById(ctx, item, taskIds),
+		order: item.itemIndex,
 	};
 	const waiter = {};
 	const { task, timedOut } = await waitForTask(

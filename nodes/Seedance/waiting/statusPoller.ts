@@ -10,6 +10,8 @@ export interface TaskReader {
 	readOne: () => Promise<IDataObject>;
 	/** List these tasks in one request (`filter.task_ids`); throws when that fails. */
 	readMany: (taskIds: string[]) => Promise<IDataObject[]>;
+	/** Creation order of the task in the run (its item index): older tasks are read first. */
+	order: number;
 }
 
 interface PendingRead {
@@ -43,6 +45,9 @@ export class StatusPoller {
 	private lastRoundAt = 0;
 	private looping = false;
 
+	/** `readShare`: how many GETs a round may send (the run's request budget, spread over the minute). */
+	constructor(private readonly readShare: (intervalMs: number) => number = () => Infinity) {}
+
 	/** The task's state at the next round (about one interval after the last round). */
 	async nextState(reader: TaskReader, waiter: object): Promise<IDataObject> {
 		const result = new Promise<IDataObject>((resolve, reject) => {
@@ -75,20 +80,29 @@ export class StatusPoller {
 				this.lastRoundAt = Date.now();
 				const round = this.pending;
 				this.pending = new Map();
-				await this.readRound(round);
+				await this.readRound(round, intervalMs);
 			}
 		} finally {
 			this.looping = false;
 		}
 	}
 
-	private async readRound(round: Map<string, PendingRead[]>): Promise<void> {
+	private async readRound(round: Map<string, PendingRead[]>, intervalMs: number): Promise<void> {
 		const remaining = new Map(round);
 		if (round.size >= 2 && this.listing !== 'unavailable') {
 			await this.readByListing(remaining);
 		}
+		// Oldest tasks first: providers start queued tasks in order, so the oldest unfinished tasks
+		// are the ones that can have finished. Where the request budget is tight, a round reads
+		// only its share; the younger tasks keep their place for the next round.
+		const ordered = [...remaining.values()].sort((a, b) => a[0].reader.order - b[0].reader.order);
+		const share = this.readShare(intervalMs);
+		for (const deferred of ordered.splice(share)) {
+			const taskId = deferred[0].reader.taskId;
+			this.pending.set(taskId, [...deferred, ...(this.pending.get(taskId) ?? [])]);
+		}
 		await Promise.all(
-			[...remaining.values()].map(async (reads) => {
+			ordered.map(async (reads) => {
 				try {
 					const task = await reads[0].reader.readOne();
 					reads.forEach((read) => read.resolve(task));
