@@ -107,7 +107,13 @@ async function downloadOnce(
 		);
 	} catch (error) {
 		const failure = transportFailureOf(error);
-		return { failure: { ...failure, message: `the download broke off (${failure.message})` } as RequestFailure };
+		if (failure.kind === 'transport' && failure.code !== 'UNKNOWN') {
+			return { failure: { ...failure, message: `the download broke off (${failure.message})` } };
+		}
+		// Not the connection: n8n's binary data store refused the file (e.g. over
+		// N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE in queue mode). Trying again cannot help.
+		const reason = error instanceof Error ? error.message : String(error);
+		return { failure: { kind: 'badBody', status, message: `a file n8n could not store: ${reason}` } };
 	}
 	const storedBytes = await storedSize(ctx, binary);
 	if (Number.isFinite(expectedBytes) && expectedBytes > 0 && storedBytes !== undefined && storedBytes < expectedBytes) {

@@ -115,3 +115,43 @@ describe('downloading the finished video', () => {
 		});
 	});
 });
+
+describe('a file n8n refuses to store', () => {
+	it('fails at once, naming the store\'s reason, instead of "the download broke off" three times', async () => {
+		const { Readable } = await import('node:stream');
+		const { downloadMedia } = await import('../../../../nodes/Seedance/download/downloadMedia');
+		const { RateGate } = await import('../../../../nodes/Seedance/transport/rateGate');
+		const { RequestBudget } = await import('../../../../nodes/Seedance/transport/requestBudget');
+		const { RequestLimiter } = await import('../../../../nodes/Seedance/transport/requestLimiter');
+		let downloads = 0;
+		const ctx = {
+			helpers: {
+				httpRequest: async () => {
+					downloads++;
+					return { statusCode: 200, headers: { 'content-type': 'video/mp4' }, body: Readable.from([Buffer.from('mp4')]) };
+				},
+				prepareBinaryData: async () => {
+					throw new Error('Binary data exceeds the maximum size of 40 MiB');
+				},
+			},
+		};
+		const transport = {
+			connection: { skipSslCertificateValidation: false, timeoutMs: 1000 },
+			limiter: new RequestLimiter(1),
+			gate: new RateGate(),
+			budget: new RequestBudget(),
+			rateLimitPatienceMs: 1000,
+			signal: undefined,
+			requestFailed: (failure: unknown, attempts: number) => Object.assign(new Error('failed'), { failure, attempts }),
+			cancelled: () => new Error('cancelled'),
+		};
+		const failed = await downloadMedia(ctx as never, { url: 'http://127.0.0.1:1/v.mp4', fileName: 'v.mp4', kind: 'video' }, transport).catch(
+			(error: { failure: { kind: string; message: string }; attempts: number }) => error,
+		);
+		expect(failed).toMatchObject({
+			attempts: 1,
+			failure: { kind: 'badBody', message: 'a file n8n could not store: Binary data exceeds the maximum size of 40 MiB' },
+		});
+		expect(downloads).toBe(1);
+	});
+});
