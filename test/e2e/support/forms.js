@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Fills in an n8n form over HTTP the way the form page's own script does
- * (n8n 2.40 templates/form-trigger.handlebars and form-trigger-completion):
+ * (n8n 2.40 templates/form-trigger.handlebars and form-trigger-completion; 1.123 the same,
+ * except that the completion page carries one file instead of an array):
  *
  *   1. POST multipart/form-data to /form/<path>, fields named field-0, field-1, …
  *   2. the answer is {formWaitingUrl}: poll <formWaitingUrl>/n8n-execution-status
@@ -89,11 +90,15 @@ async function waitForFormEnding(formWaitingUrl, { timeoutMs = 60000, intervalMs
 	throw new Error(`The form's execution is still "${status}" after ${timeoutMs} ms`);
 }
 
-/** The files a "Return Binary File" completion page hands to the browser: [{fileName, type, data: Buffer}]. */
+/**
+ * The files a "Return Binary File" completion page hands to the browser: [{fileName, type, data: Buffer}].
+ * n8n 2.x puts an array of files in the page; 1.x one file object.
+ */
 function filesFromCompletionPage(html) {
 	const match = /JSON\.parse\(decodeURIComponent\("([^"]*)"\)\)/.exec(html);
 	if (!match) throw new Error('The completion page carries no files');
-	return JSON.parse(decodeURIComponent(match[1])).map((file) => ({
+	const parsed = JSON.parse(decodeURIComponent(match[1]));
+	return [parsed].flat().map((file) => ({
 		fileName: file.fileName,
 		type: file.type,
 		data: file.data?.type === 'Buffer' ? Buffer.from(file.data.data) : Buffer.from(file.data, 'latin1'),
