@@ -7,7 +7,7 @@
  *   - API: the local simulator (simulator/cli.js), or the real API when
  *     SEEDANCE_API_KEY is set (base URL SEEDANCE_BASE_URL, default
  *     https://api.aiid.edu.kg).
- *   - n8n 2.40.7 under Node 24 from ~/.cache/n8n-nodes-seedance (installed the
+ *   - n8n 2.41.1 (the harness default) under Node 24 from ~/.cache/n8n-nodes-seedance (installed the
  *     first time, about 7 minutes), user folder .n8n-local/ (kept between runs).
  *   - Port 5678 or the next free one (N8N_PORT / PORT choose another start).
  *   - Ctrl-C stops n8n (and its task runners) and the simulator.
