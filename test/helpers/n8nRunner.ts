@@ -117,7 +117,7 @@ class TestNodeTypes implements INodeTypes {
 	}
 }
 
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Reads made so far, and how many of the first reads fail (as a broken credential store would). */
 	reads = 0;
 	constructor(

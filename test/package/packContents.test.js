@@ -19,6 +19,7 @@ const REQUIRED = [
 	'index.js',
 	'dist/nodes/Seedance/Seedance.node.js',
 	'dist/nodes/Seedance/Seedance.node.json',
+	'dist/nodes/SeedanceTrigger/SeedanceTrigger.node.json',
 	'dist/credentials/SeedanceApi.credentials.js',
 	// The node's icon paths (file:../../icons/...) and the credential's (file:../icons/...) resolve here.
 	'dist/icons/seedance.svg',

@@ -1,7 +1,7 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { bodyExcerpt, type RequestFailure, transportFailureOf } from '../errors/requestFailure';
-import type { Outcome, TransportContext } from '../transport/apiRequest';
+import type { Outcome, RequestContext, TransportContext } from '../transport/apiRequest';
 import { cancellableSleep, throwIfCancelled } from '../transport/cancellableSleep';
 import { parseRetryAfter, retryDelayMs } from '../transport/retryPolicy';
 
@@ -37,7 +37,7 @@ const FALLBACK_MIME: Record<MediaKind, string> = { video: 'video/mp4', image: 'i
  * (5xx, 429, 408, transport) are retried, honouring Retry-After: a download is a free read.
  */
 export async function downloadMedia(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	media: MediaRequest,
 	transport: TransportContext,
 ): Promise<IBinaryData> {
@@ -56,7 +56,7 @@ export async function downloadMedia(
 }
 
 async function downloadOnce(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	media: MediaRequest,
 	{ connection, signal }: TransportContext,
 ): Promise<Outcome<IBinaryData>> {
@@ -129,7 +129,7 @@ async function downloadOnce(
 }
 
 /** Size of what prepareBinaryData stored, in bytes (filesystem mode records it; default mode holds base64). */
-async function storedSize(ctx: IExecuteFunctions, binary: IBinaryData): Promise<number | undefined> {
+async function storedSize(ctx: RequestContext, binary: IBinaryData): Promise<number | undefined> {
 	if (typeof binary.bytes === 'number') return binary.bytes;
 	if (!binary.id && typeof binary.data === 'string' && binary.data !== '') {
 		return Buffer.byteLength(binary.data, 'base64');

@@ -14,11 +14,18 @@ export const MAX_PAGE_SIZE = 500;
 export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = ctx.getNodeParameter('taskId', itemIndex, '') as unknown;
 	const taskId = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-	if (taskId === '') throw inputError(ctx.getNode(), itemIndex, 'Task ID', 'is empty');
-	if (/[/\\]/.test(taskId) || taskId.includes('..') || hasControlCharacter(taskId)) {
-		throw inputError(ctx.getNode(), itemIndex, 'Task ID', `"${taskId}" is not a valid task ID`);
-	}
+	const problem = taskIdProblem(taskId);
+	if (problem) throw inputError(ctx.getNode(), itemIndex, 'Task ID', problem);
 	return taskId;
+}
+
+/** Why a (trimmed) task ID cannot name a task, or undefined when it can. */
+export function taskIdProblem(taskId: string): string | undefined {
+	if (taskId === '') return 'is empty';
+	if (/[/\\]/.test(taskId) || taskId.includes('..') || hasControlCharacter(taskId)) {
+		return `"${taskId}" is not a valid task ID`;
+	}
+	return undefined;
 }
 
 export function taskPath(taskId: string): string {

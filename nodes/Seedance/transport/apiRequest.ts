@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 
 import { bodyExcerpt, type RequestFailure, transportFailureOf } from '../errors/requestFailure';
 import { cancellableSleep, type CancelledError, throwIfCancelled } from './cancellableSleep';
@@ -16,6 +16,12 @@ import {
 } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'seedanceApi';
+
+/**
+ * The n8n contexts that send requests: a node run (the Seedance node), and one webhook call
+ * (the Seedance Trigger). Both offer the same request and binary helpers.
+ */
+export type RequestContext = IExecuteFunctions | IWebhookFunctions;
 
 /**
  * What a 2xx answer must look like; anything else is a malformed answer ("badBody"), which
@@ -61,7 +67,7 @@ export interface TransportContext {
  * Returns the parsed JSON body of a 2xx answer; otherwise throws `transport.requestFailed`.
  */
 export async function apiRequest(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	call: ApiCall,
 	policy: RetryPolicyName,
 	transport: TransportContext,
@@ -98,7 +104,7 @@ export async function apiRequest(
 
 export type Outcome<T = IDataObject> = { body: T } | { failure: RequestFailure };
 
-async function sendOnce(ctx: IExecuteFunctions, call: ApiCall, connection: ConnectionSettings): Promise<Outcome> {
+async function sendOnce(ctx: RequestContext, call: ApiCall, connection: ConnectionSettings): Promise<Outcome> {
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {

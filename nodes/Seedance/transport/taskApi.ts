@@ -2,13 +2,19 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemRun } from '../execution/itemRun';
 import { TASKS_PATH, taskPath } from '../mapping/taskId';
-import { type ApiCall, apiRequest } from './apiRequest';
+import { type ApiCall, apiRequest, type RequestContext } from './apiRequest';
 import type { RetryPolicyName } from './retryPolicy';
 
-/** One call of the item's run against the credential's base URL. */
+/**
+ * Where a call goes and how it is sent: an item of the node's run, or the trigger's webhook
+ * call (which has no run, only a base URL and a transport of its own).
+ */
+export type ApiTarget = Pick<ItemRun, 'baseURL' | 'transport'>;
+
+/** One call against the credential's base URL, through the target's transport. */
 async function call(
-	ctx: IExecuteFunctions,
-	item: ItemRun,
+	ctx: RequestContext,
+	item: ApiTarget,
 	request: Omit<ApiCall, 'baseURL'>,
 	policy: RetryPolicyName,
 ): Promise<IDataObject> {
@@ -26,7 +32,7 @@ export async function createTask(ctx: IExecuteFunctions, item: ItemRun, body: ID
 }
 
 /** GET one task: the full task object. */
-export async function readTask(ctx: IExecuteFunctions, item: ItemRun, taskId: string): Promise<IDataObject> {
+export async function readTask(ctx: RequestContext, item: ApiTarget, taskId: string): Promise<IDataObject> {
 	return await call(ctx, item, { method: 'GET', url: taskPath(taskId), expect: 'task' }, 'read');
 }
 
