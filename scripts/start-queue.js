@@ -15,7 +15,6 @@
  *     SEEDANCE_API_KEY is set (SEEDANCE_BASE_URL).
  *   - Ctrl-C stops n8n, Redis, Postgres and the simulator. `rm -rf .n8n-local/queue` starts over.
  */
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -27,8 +26,6 @@ const { step } = setup;
 const ROOT = path.join(harness.REPO_ROOT, '.n8n-local', 'queue');
 const STATE_FILE = path.join(ROOT, 'start-state.json');
 const OWNER_FILE = path.join(ROOT, 'owner.json');
-const SIMULATOR_KEY = 'sim-local-key';
-const SIMULATOR_ARGS = ['--flavour', 'ark', '--queued-ms', '1500', '--task-ms', '6000'];
 const WORKERS = Number(process.env.QUEUE_WORKERS || 2);
 
 let shuttingDown = false;
@@ -49,8 +46,9 @@ async function main() {
 
 	// The state describes what is in the Postgres database next to it.
 	const databaseExists = fs.existsSync(path.join(ROOT, 'postgres', 'PG_VERSION'));
-	const state = (databaseExists && readJson(STATE_FILE)) || {};
-	const api = await chooseApi();
+	const state = (databaseExists && harness.readJsonIfPresent(STATE_FILE)) || {};
+	const api = await setup.chooseApi();
+	simulator = api.simulator;
 	if (shuttingDown) return;
 
 	const examples = setup.exampleFiles().map((file) => ({ file, workflow: setup.readExample(file) }));
@@ -68,7 +66,7 @@ async function main() {
 				step(`importing the "${credential.name}" credential (base URL ${api.baseUrl})`);
 				await n8n.importCredential({ ...credential, apiKey: api.apiKey, baseUrl: api.baseUrl });
 				state.credential = credentialState;
-				writeJson(STATE_FILE, state);
+				harness.writeJson(STATE_FILE, state);
 			}
 			state.examples ??= {};
 			const toImport = examples.filter(({ workflow }) => !state.examples[workflow.id]);
@@ -78,38 +76,14 @@ async function main() {
 				const forms = toImport.filter(({ workflow }) => setup.formPaths(workflow).length > 0);
 				if (forms.length > 0) await n8n.publishWorkflows(forms.map(({ workflow }) => workflow.id));
 				for (const { file, workflow } of toImport) state.examples[workflow.id] = path.basename(file);
-				writeJson(STATE_FILE, state);
+				harness.writeJson(STATE_FILE, state);
 			}
 		},
 	});
 	if (shuttingDown) return;
-	const owner = await ensureOwner(stack.main.url);
+	const owner = await setup.ensureOwner(stack.main.url, OWNER_FILE);
 	printSummary({ api, owner, examples });
 	watch();
-}
-
-async function chooseApi() {
-	const real = setup.realApiFromEnv();
-	if (real) {
-		step(`SEEDANCE_API_KEY is set: the credential uses the real API at ${real.baseUrl} (key ${harness.maskSecret(real.apiKey)}); no simulator`);
-		return { ...real, kind: 'real' };
-	}
-	const port = await harness.findFreePortFrom(4010);
-	const mediaPort = await harness.findFreePortFrom(port + 1);
-	step(`starting the API simulator on port ${port} (media on ${mediaPort})`);
-	simulator = await harness.startSimulator({ apiKey: SIMULATOR_KEY, port, mediaPort, args: SIMULATOR_ARGS });
-	return { apiKey: SIMULATOR_KEY, baseUrl: simulator.baseUrl, kind: 'simulator' };
-}
-
-async function ensureOwner(url) {
-	const saved = readJson(OWNER_FILE);
-	if (await harness.needsOwnerSetup(url)) {
-		const owner = { email: 'admin@seedance.test', firstName: 'Seedance', lastName: 'Admin', password: `Sd-${crypto.randomBytes(9).toString('base64url')}-7x` };
-		await harness.setupOwner(url, owner);
-		writeJson(OWNER_FILE, owner, 0o600);
-		return { ...owner, created: true };
-	}
-	return saved ? { ...saved, created: false } : undefined;
 }
 
 function printSummary({ api, owner, examples }) {
@@ -163,18 +137,6 @@ async function shutdown(reason, exitCode) {
 	}
 }
 
-function readJson(file) {
-	try {
-		return JSON.parse(fs.readFileSync(file, 'utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-function writeJson(file, value, mode) {
-	fs.mkdirSync(path.dirname(file), { recursive: true });
-	fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, mode ? { mode } : undefined);
-}
 
 main().catch(async (error) => {
 	process.stderr.write(`\nnpm run start:queue failed: ${error.stack || error.message}\n`);

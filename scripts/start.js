@@ -15,7 +15,6 @@
  * Run through npm (`npm start` builds first) or `node scripts/start.js` after
  * `npm run build`. `rm -rf .n8n-local` starts over (new owner, fresh examples).
  */
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -27,10 +26,6 @@ const LOCAL_DIR = path.join(harness.REPO_ROOT, '.n8n-local');
 const STATE_FILE = path.join(LOCAL_DIR, 'start-state.json');
 const OWNER_FILE = path.join(LOCAL_DIR, 'owner.json');
 const DEFAULT_N8N_PORT = 5678;
-const DEFAULT_SIMULATOR_PORT = 4010;
-const SIMULATOR_KEY = 'sim-local-key';
-// Slow enough to watch a task go queued -> running -> succeeded, fast enough to try things.
-const SIMULATOR_ARGS = ['--flavour', 'ark', '--queued-ms', '1500', '--task-ms', '6000'];
 
 let shuttingDown = false;
 let simulator;
@@ -50,8 +45,9 @@ async function main() {
 
 	// The state only describes what is in the database next to it.
 	const databaseExists = fs.existsSync(path.join(LOCAL_DIR, '.n8n', 'database.sqlite'));
-	const state = (databaseExists && readJson(STATE_FILE)) || {};
-	const api = await chooseApi();
+	const state = (databaseExists && harness.readJsonIfPresent(STATE_FILE)) || {};
+	const api = await setup.chooseApi();
+	simulator = api.simulator;
 	if (shuttingDown) return;
 
 	step(`preparing the n8n user folder ${path.relative(process.cwd(), LOCAL_DIR) || LOCAL_DIR} with the built package`);
@@ -63,7 +59,7 @@ async function main() {
 		step(`importing the "${credential.name}" credential (base URL ${api.baseUrl})`);
 		await n8n.importCredential({ ...credential, apiKey: api.apiKey, baseUrl: api.baseUrl });
 		state.credential = credentialState;
-		writeJson(STATE_FILE, state);
+		harness.writeJson(STATE_FILE, state);
 	} else {
 		step(`the "${credential.name}" credential already points at ${api.baseUrl}`);
 	}
@@ -82,7 +78,7 @@ async function main() {
 			await n8n.publishWorkflows(forms.map(({ workflow }) => workflow.id));
 		}
 		for (const { file, workflow } of toImport) state.examples[workflow.id] = path.basename(file);
-		writeJson(STATE_FILE, state);
+		harness.writeJson(STATE_FILE, state);
 	} else {
 		step(`the ${examples.length} example workflows are already imported`);
 	}
@@ -95,43 +91,11 @@ async function main() {
 	server = await n8n.startN8n({ port });
 	if (shuttingDown) return;
 
-	const owner = await ensureOwner(server.url);
+	const owner = await setup.ensureOwner(server.url, OWNER_FILE);
 	printSummary({ api, owner, examples, port });
 
 	// Foreground until Ctrl-C; if n8n dies on its own, say so and stop the rest.
 	watchServer();
-}
-
-/** Starts the simulator unless SEEDANCE_API_KEY names the real API. */
-async function chooseApi() {
-	const real = setup.realApiFromEnv();
-	if (real) {
-		step(`SEEDANCE_API_KEY is set: the credential uses the real API at ${real.baseUrl} (key ${harness.maskSecret(real.apiKey)}); no simulator`);
-		return { ...real, kind: 'real' };
-	}
-	const port = await harness.findFreePortFrom(DEFAULT_SIMULATOR_PORT);
-	const mediaPort = await harness.findFreePortFrom(port + 1);
-	step(`starting the API simulator on port ${port} (media on ${mediaPort})`);
-	simulator = await harness.startSimulator({ apiKey: SIMULATOR_KEY, port, mediaPort, args: SIMULATOR_ARGS });
-	return { apiKey: SIMULATOR_KEY, baseUrl: simulator.baseUrl, kind: 'simulator' };
-}
-
-/** Creates the owner account on a fresh folder (printing the password it chose), else reuses the saved one. */
-async function ensureOwner(url) {
-	const saved = readJson(OWNER_FILE);
-	if (await harness.needsOwnerSetup(url)) {
-		const owner = {
-			email: 'admin@seedance.test',
-			firstName: 'Seedance',
-			lastName: 'Admin',
-			password: `Sd-${crypto.randomBytes(9).toString('base64url')}-7x`,
-		};
-		step(`setting up the owner account ${owner.email}`);
-		await harness.setupOwner(url, owner);
-		writeJson(OWNER_FILE, owner, 0o600);
-		return { ...owner, created: true };
-	}
-	return saved ? { ...saved, created: false } : undefined;
 }
 
 function printSummary({ api, owner, examples, port }) {
@@ -196,18 +160,6 @@ async function shutdown(reason, exitCode) {
 	}
 }
 
-function readJson(file) {
-	try {
-		return JSON.parse(fs.readFileSync(file, 'utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-function writeJson(file, value, mode) {
-	fs.mkdirSync(path.dirname(file), { recursive: true });
-	fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, mode ? { mode } : undefined);
-}
 
 main().catch(async (error) => {
 	process.stderr.write(`\nnpm start failed: ${error.stack || error.message}\n`);

@@ -267,6 +267,15 @@ function readJson(file) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+/** The JSON in `file`, or undefined when it is missing or unreadable (saved state of scripts). */
+function readJsonIfPresent(file) {
+	try {
+		return readJson(file);
+	} catch {
+		return undefined;
+	}
+}
+
 function writeJson(file, value, mode) {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, mode ? { mode } : undefined);
@@ -895,6 +904,10 @@ module.exports = {
 	installedNodeMajor,
 	useOwnSignalHandlers,
 	stopAllChildren,
+	spawnTracked,
+	killProcessGroup,
+	readJsonIfPresent,
+	writeJson,
 	findFreePortFrom,
 	needsOwnerSetup,
 	parseExecutionData,

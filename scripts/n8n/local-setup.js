@@ -1,8 +1,9 @@
 'use strict';
 /**
- * What `npm start` and `npm run demo` share: which API the credential points at
- * (the local simulator, or the real API when SEEDANCE_API_KEY is set), the
- * example workflows wired to that credential, and small console helpers.
+ * What `npm start`, `npm run start:queue` and `npm run demo` share: which API the
+ * credential points at (the local simulator, or the real API when SEEDANCE_API_KEY is
+ * set), the owner account, the example workflows wired to that credential, and small
+ * console helpers.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -15,6 +16,10 @@ const EXAMPLES_DIR = path.join(harness.REPO_ROOT, 'examples');
 /** The credential the example files reference; imported under this id so they match as they are. */
 const CREDENTIAL_ID = 'seedanceApiCred1';
 const CREDENTIAL_NAME = 'Seedance API';
+const SIMULATOR_KEY = 'sim-local-key';
+// Slow enough to watch a task go queued -> running -> succeeded, fast enough to try things.
+const SIMULATOR_ARGS = ['--flavour', 'ark', '--queued-ms', '1500', '--task-ms', '6000'];
+const DEFAULT_SIMULATOR_PORT = 4010;
 
 const startedAt = Date.now();
 
@@ -72,7 +77,44 @@ function formPaths(workflow) {
 		.map((node) => node.parameters?.options?.path || node.parameters?.path || node.webhookId);
 }
 
+/**
+ * The API the credential uses: the real one when SEEDANCE_API_KEY is set, else the simulator
+ * started on port 4010 or the next free one. `simulator` is its handle (stop it on exit).
+ */
+async function chooseApi() {
+	const real = realApiFromEnv();
+	if (real) {
+		step(`SEEDANCE_API_KEY is set: the credential uses the real API at ${real.baseUrl} (key ${harness.maskSecret(real.apiKey)}); no simulator`);
+		return { ...real, kind: 'real' };
+	}
+	const port = await harness.findFreePortFrom(DEFAULT_SIMULATOR_PORT);
+	const mediaPort = await harness.findFreePortFrom(port + 1);
+	step(`starting the API simulator on port ${port} (media on ${mediaPort})`);
+	const simulator = await harness.startSimulator({ apiKey: SIMULATOR_KEY, port, mediaPort, args: SIMULATOR_ARGS });
+	return { apiKey: SIMULATOR_KEY, baseUrl: simulator.baseUrl, kind: 'simulator', simulator };
+}
+
+/** Creates the owner account on a fresh n8n (saving it, password included, in `ownerFile`), else reuses the saved one. */
+async function ensureOwner(url, ownerFile) {
+	const saved = harness.readJsonIfPresent(ownerFile);
+	if (await harness.needsOwnerSetup(url)) {
+		const owner = {
+			email: 'admin@seedance.test',
+			firstName: 'Seedance',
+			lastName: 'Admin',
+			password: `Sd-${crypto.randomBytes(9).toString('base64url')}-7x`,
+		};
+		step(`setting up the owner account ${owner.email}`);
+		await harness.setupOwner(url, owner);
+		harness.writeJson(ownerFile, owner, 0o600);
+		return { ...owner, created: true };
+	}
+	return saved ? { ...saved, created: false } : undefined;
+}
+
 module.exports = {
+	chooseApi,
+	ensureOwner,
 	DEFAULT_BASE_URL,
 	EXAMPLES_DIR,
 	CREDENTIAL_ID,

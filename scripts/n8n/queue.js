@@ -17,7 +17,7 @@
  * Every process runs in its own process group; stop(), process exit and (unless
  * useOwnSignalHandlers) SIGINT/SIGTERM kill them all.
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -41,42 +41,8 @@ function log(message) {
 
 // ------------------------------------------------------------ processes
 
-const liveGroups = new Set();
-let hooksInstalled = false;
-let ownSignals = false;
-
-function killGroup(pid, signal) {
-	try {
-		process.kill(-pid, signal);
-		return true;
-	} catch (error) {
-		if (error.code !== 'ESRCH') throw error;
-		return false;
-	}
-}
-
-function installHooks() {
-	if (hooksInstalled) return;
-	hooksInstalled = true;
-	process.on('exit', () => {
-		for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-	});
-	for (const [signal, code] of [
-		['SIGINT', 130],
-		['SIGTERM', 143],
-	]) {
-		process.once(signal, () => {
-			if (ownSignals) return;
-			for (const pid of liveGroups) killGroup(pid, 'SIGTERM');
-			setTimeout(() => process.exit(code), 3000).unref();
-		});
-	}
-}
-
 /** For scripts that handle Ctrl-C themselves (scripts/start-queue.js): call stop() on shutdown. */
 function useOwnSignalHandlers() {
-	installHooks();
-	ownSignals = true;
 	harness.useOwnSignalHandlers();
 }
 
@@ -85,11 +51,11 @@ function useOwnSignalHandlers() {
  * a handle { pid, child, logFile, output(), exited, kill(signal), stop({signal, graceMs}) }.
  */
 function spawnGroup(name, command, args, { env = process.env, cwd, logFile, uid, gid }) {
-	installHooks();
 	fs.mkdirSync(path.dirname(logFile), { recursive: true });
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-	const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], uid, gid });
-	liveGroups.add(child.pid);
+	// The harness tracks the group: its exit hook, signal handlers and stopAllChildren() cover it,
+	// and it SIGKILLs the group's leftovers (task runners) when the leader exits.
+	const child = harness.spawnTracked(command, args, { env, cwd, uid, gid });
 	let recent = '';
 	const keep = (chunk) => {
 		logStream.write(chunk);
@@ -99,8 +65,6 @@ function spawnGroup(name, command, args, { env = process.env, cwd, logFile, uid,
 	child.stderr.on('data', keep);
 	const exited = new Promise((resolve) =>
 		child.once('exit', (code, signal) => {
-			killGroup(child.pid, 'SIGKILL'); // task runners and other grandchildren
-			liveGroups.delete(child.pid);
 			logStream.end();
 			resolve({ code, signal });
 		}),
@@ -114,15 +78,15 @@ function spawnGroup(name, command, args, { env = process.env, cwd, logFile, uid,
 		exited,
 		isRunning: () => child.exitCode === null && child.signalCode === null,
 		/** Signals the whole group (the process and its task runner). */
-		kill: (signal = 'SIGKILL') => killGroup(child.pid, signal),
+		kill: (signal = 'SIGKILL') => harness.killProcessGroup(child.pid, signal),
 		async stop({ signal = 'SIGTERM', graceMs = STOP_GRACE_MS } = {}) {
 			if (!handle.isRunning()) return exited;
-			killGroup(child.pid, signal);
+			harness.killProcessGroup(child.pid, signal);
 			let timer;
 			const late = new Promise((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
 			if ((await Promise.race([exited, late])) === 'late') {
 				log(`${name} ignored ${signal} for ${graceMs} ms: SIGKILL`);
-				killGroup(child.pid, 'SIGKILL');
+				harness.killProcessGroup(child.pid, 'SIGKILL');
 			}
 			clearTimeout(timer);
 			return exited;
