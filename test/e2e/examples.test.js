@@ -27,6 +27,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const harness = require('../../scripts/n8n/harness');
+const { cleanUp, startServerSession } = require('./support/session');
 const examples = require('./support/examples');
 const editor = require('./support/editor');
 const forms = require('./support/forms');
@@ -66,16 +67,10 @@ describe('example workflows in a real n8n', () => {
 		await n8n.importWorkflows(Object.values(workflows));
 		await n8n.publishWorkflow(workflows.form.id);
 
-		server = await n8n.startN8n();
-		const owner = await harness.setupOwner(server.url);
-		rest = await harness.loginRest(server.url, owner);
+		({ server, rest } = await startServerSession(n8n));
 	});
 
-	afterAll(async () => {
-		await server?.stop();
-		await simulator?.stop();
-		if (userFolder && process.env.KEEP_N8N_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
-	});
+	afterAll(async () => await cleanUp({ server, simulator, folder: userFolder }));
 
 	/** Requests the simulator recorded since `sinceId` (its record ids only grow). */
 	async function requestsSince(sinceId) {

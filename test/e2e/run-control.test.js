@@ -24,9 +24,9 @@
  *
  *   npm run build && npx jest --config test/e2e/jest.config.js run-control
  */
-const fs = require('node:fs');
 
 const harness = require('../../scripts/n8n/harness');
+const { cleanUp, startServerSession } = require('./support/session');
 const { NODE_TYPE, CREDENTIAL_TYPE } = harness;
 
 const API_KEY = 'sk-e2e-run-control-8d2b61f0';
@@ -177,16 +177,10 @@ describe('run control of the Seedance node in a real n8n', () => {
 		Object.assign(workflowIds, { stop, errorOutput, stopWorkflow, continueRegular });
 		await n8n.publishWorkflow(stop);
 
-		server = await n8n.startN8n();
-		const owner = await harness.setupOwner(server.url);
-		rest = await harness.loginRest(server.url, owner);
+		({ server, rest } = await startServerSession(n8n));
 	});
 
-	afterAll(async () => {
-		await server?.stop();
-		await simulator?.stop();
-		if (userFolder && process.env.KEEP_N8N_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
-	});
+	afterAll(async () => await cleanUp({ server, simulator, folder: userFolder }));
 
 	/** The creates the simulator accepted for prompts containing `label`, in arrival order. */
 	async function createsFor(label) {

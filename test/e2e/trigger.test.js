@@ -15,9 +15,9 @@
  *
  *   npm run build && npx jest --config test/e2e/jest.config.js trigger
  */
-const fs = require('node:fs');
 
 const harness = require('../../scripts/n8n/harness');
+const { cleanUp, startServerSession } = require('./support/session');
 const examples = require('./support/examples');
 
 const { NODE_TYPE, CREDENTIAL_TYPE, PACKAGE_NAME } = harness;
@@ -99,16 +99,10 @@ describe('Seedance Trigger in a real n8n', () => {
 		]);
 		await n8n.publishWorkflow(triggerWorkflow.id);
 
-		server = await n8n.startN8n({ port });
-		const owner = await harness.setupOwner(server.url);
-		rest = await harness.loginRest(server.url, owner);
+		({ server, rest } = await startServerSession(n8n, { port }));
 	});
 
-	afterAll(async () => {
-		await server?.stop();
-		await simulator?.stop();
-		if (userFolder && process.env.KEEP_N8N_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
-	});
+	afterAll(async () => await cleanUp({ server, simulator, folder: userFolder }));
 
 	async function triggerExecutions() {
 		return await harness.listExecutions(rest, triggerWorkflow.id);
