@@ -2,6 +2,7 @@ import { type INodeType, type INodeTypeDescription, NodeConnectionTypes } from '
 
 import { customOperations } from './actions/router';
 import { videoProperties } from './actions/video';
+import { requestOptionsSetting } from './description/requestOptions';
 
 export class Seedance implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,6 +33,7 @@ export class Seedance implements INodeType {
 				default: 'video',
 			},
 			...videoProperties,
+			requestOptionsSetting,
 		],
 	};
 

@@ -3,10 +3,10 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 import { settingError } from '../errors/nodeErrors';
 
 /**
- * The node's Settings tab: n8n adds "Request Options" (Proxy, Timeout, Ignore SSL Issues,
- * Batching) to every declarative node. n8n applies them only to requests its RoutingNode
- * sends; this node sends its own (custom operations), so it reads them here and applies them
- * to every API request and every download.
+ * The node's Settings tab: "Request Options" (Proxy, Timeout, Ignore SSL Issues, Batching),
+ * declared in description/requestOptions.ts under the names n8n gives its own. The node sends
+ * its own requests (custom operations), so it reads them here and applies them to every API
+ * request and every download.
  */
 export interface ConnectionSettings {
 	proxy?: IHttpRequestOptions['proxy'];
