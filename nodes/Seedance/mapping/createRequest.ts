@@ -3,21 +3,16 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { OMNI_REFERENCE } from '../description/choices';
 import { inputError } from '../errors/nodeErrors';
 import { checkContentItem, type ContentItemParameter, toContentEntry } from './contentItems';
+import { isArkHost } from '../transport/provider';
 import { declaredValues } from './declaredFields';
-
-/** Ark and BytePlus hosts take the prompt as the first text item of `content[]`. */
-const ARK_HOSTS = /(^|\.)(volces\.com|bytepluses\.com|byteplus\.com|volcengine\.com)$/i;
 
 export type PromptPlacement = 'auto' | 'promptField' | 'contentText' | 'both';
 
 export function usesContentPrompt(placement: PromptPlacement, baseURL: string | undefined): boolean {
 	if (placement === 'contentText') return true;
 	if (placement === 'promptField') return false;
-	try {
-		return ARK_HOSTS.test(new URL(baseURL ?? '').hostname);
-	} catch {
-		return false;
-	}
+	// Ark and BytePlus hosts take the prompt as the first text item of `content[]`.
+	return isArkHost(baseURL);
 }
 
 function parseExtraBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
