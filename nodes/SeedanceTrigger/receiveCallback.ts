@@ -9,24 +9,19 @@ import {
 } from 'n8n-workflow';
 
 import { downloadMedia } from '../Seedance/download/downloadMedia';
-import { type Action, credentialError, requestFailedError, toNodeError } from '../Seedance/errors/nodeErrors';
+import { type Action, credentialError, toNodeError } from '../Seedance/errors/nodeErrors';
 import { normalizeBaseUrl } from '../Seedance/execution/runOperation';
 import { taskIdProblem } from '../Seedance/mapping/taskId';
 import { shapeTask } from '../Seedance/output/taskOutput';
-import { CREDENTIAL_TYPE, type TransportContext } from '../Seedance/transport/apiRequest';
-import { DEFAULT_TIMEOUT_MS } from '../Seedance/transport/connectionSettings';
-import { RateGate } from '../Seedance/transport/rateGate';
-import { RequestBudget } from '../Seedance/transport/requestBudget';
-import { RequestLimiter } from '../Seedance/transport/requestLimiter';
+import { CREDENTIAL_TYPE } from '../Seedance/transport/apiRequest';
 import { type ApiTarget, readTask } from '../Seedance/transport/taskApi';
+import { webhookTransport } from '../Seedance/transport/webhookTransport';
 import { isSucceeded } from '../Seedance/waiting/taskStatus';
 import { SeenTasks } from './seenTasks';
 import { readTriggerSettings, statusWanted } from './triggerSettings';
 
 /** Longer IDs are not task IDs: the callback is ignored without a request. */
 const MAX_TASK_ID_LENGTH = 200;
-/** A 429 from the API holds the answer to the callback back this long at most. */
-const RATE_LIMIT_PATIENCE_MS = 30_000;
 
 /** Answer 2xx, start nothing. */
 const ACKNOWLEDGE: IWebhookResponseData = {};
@@ -49,7 +44,7 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 	}
 	const settings = readTriggerSettings(ctx);
 	const action: { current: Action } = { current: 'get' };
-	const target: ApiTarget = { baseURL: await baseUrlOf(ctx, node), transport: webhookTransport(node, taskId, action) };
+	const target: ApiTarget = { baseURL: await baseUrlOf(ctx, node), transport: webhookTransport(node, { scope: () => ({ action: action.current, itemIndex: 0, taskId }) }) };
 
 	let task: IDataObject;
 	try {
@@ -105,23 +100,6 @@ async function baseUrlOf(ctx: IWebhookFunctions, node: INode): Promise<string> {
 	} catch (error) {
 		throw credentialError(node, error);
 	}
-}
-
-/**
- * The transport of one callback: the node's API transport (retries, rate-limit handling,
- * errors that name the task), for a single task and no run around it.
- */
-function webhookTransport(node: INode, taskId: string, action: { current: Action }): TransportContext {
-	return {
-		connection: { skipSslCertificateValidation: false, timeoutMs: DEFAULT_TIMEOUT_MS },
-		limiter: new RequestLimiter(1),
-		gate: new RateGate(),
-		budget: new RequestBudget(),
-		rateLimitPatienceMs: RATE_LIMIT_PATIENCE_MS,
-		signal: undefined,
-		requestFailed: (failure, attempts) => requestFailedError(node, failure, attempts, { action: action.current, itemIndex: 0, taskId }),
-		cancelled: () => new NodeOperationError(node, `Stopped while serving the callback for task ${taskId}`),
-	};
 }
 
 async function downloadVideo(ctx: IWebhookFunctions, node: INode, task: IDataObject, taskId: string, target: ApiTarget) {
