@@ -39,6 +39,40 @@ export class SeedanceApi implements ICredentialType {
 				'Aggregator (default): https://api.aiid.edu.kg. Volcengine Ark (China): https://ark.cn-beijing.volces.com. BytePlus ModelArk (international): https://ark.ap-southeast.bytepluses.com. A trailing slash is fine.',
 		},
 		{
+			displayName: 'Callbacks',
+			name: 'callbacks',
+			type: 'options',
+			default: 'auto',
+			options: [
+				{
+					name: 'Auto (by Base URL)',
+					value: 'auto',
+					description: 'Volcengine Ark and BytePlus hosts call back; other hosts (the aggregator) do not',
+				},
+				{
+					name: 'This Host Calls Back',
+					value: 'yes',
+					description: 'E.g. a gateway in front of Ark that passes callback_url on',
+				},
+				{ name: 'This Host Does Not Call Back', value: 'no' },
+			],
+			description:
+				'Whether the provider POSTs task updates to a callback_url. The Seedance node\'s Wait Mode "Callback" needs it; the Seedance Trigger too.',
+		},
+		{
+			displayName:
+				'The provider at this Base URL documents no callbacks: the Seedance node refuses Wait Mode "Callback" with it. Volcengine Ark and BytePlus call back.',
+			name: 'noCallbacksNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: {
+					callbacks: ['auto'],
+					baseUrl: [{ _cnd: { regex: '^(?![^?#]*(volces\\.com|volcengine\\.com|bytepluses\\.com|byteplus\\.com)([:/?#]|$))' } }],
+				},
+			},
+		},
+		{
 			displayName:
 				'This Base URL uses plain http to a host that is not this machine: the API key would cross the network unencrypted. Use https.',
 			name: 'insecureBaseUrlNotice',

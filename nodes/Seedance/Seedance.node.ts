@@ -1,8 +1,16 @@
-import { type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
+import {
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+	NodeConnectionTypes,
+} from 'n8n-workflow';
 
 import { customOperations } from './actions/router';
 import { videoProperties } from './actions/video';
 import { requestOptionsSetting } from './description/requestOptions';
+import { receiveTaskCallback } from './waiting/callback/receiveTaskCallback';
 
 export class Seedance implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,6 +26,20 @@ export class Seedance implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'seedanceApi', required: true }],
+		// Wait Mode "Callback": the provider calls this execution's resume URL ($execution.resumeUrl,
+		// path '' as n8n's Wait node) while the execution waits on this node.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: '',
+				restartWebhook: true,
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				ndvHideUrl: true,
+				ndvHideMethod: true,
+			},
+		],
 		// Declarative: the description declares every field and where it goes in the request.
 		// The base URL comes from the credential, read once per run (execution/runOperation.ts).
 		requestDefaults: {
@@ -38,4 +60,28 @@ export class Seedance implements INodeType {
 	};
 
 	customOperations = customOperations;
+
+	/**
+	 * n8n registers no restart webhook (it calls these only for a published workflow's own
+	 * webhooks), and the providers have nothing to register: the URL goes in each task's
+	 * callback_url. So there is nothing to create, check or delete.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	/** A provider's callback while the execution waits in Callback mode. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveTaskCallback(this);
+	}
 }

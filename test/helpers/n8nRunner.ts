@@ -98,7 +98,8 @@ export function loadAsN8nDoes(nodeType: INodeType): INodeType {
 	return nodeType;
 }
 
-const seedanceType = loadAsN8nDoes(new Seedance());
+/** The Seedance node type as n8n loads it (shared by the runners). */
+export const seedanceType = loadAsN8nDoes(new Seedance());
 const credentialType = new SeedanceApi();
 
 class TestNodeTypes implements INodeTypes {
@@ -206,8 +207,17 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-export async function runSeedance(options: RunOptions): Promise<RunResult> {
-	await initBinaryData();
+/** A workflow Source -> Seedance, with what n8n gives an execution (additionalData), not yet run. */
+export interface PreparedRun {
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
+	credentialsHelper: TestCredentialsHelper;
+	resolvedParameters: INodeParameters;
+	/** A fresh Workflow of the same nodes, as n8n builds one from the saved workflow for each webhook call. */
+	rebuildWorkflow: () => Workflow;
+}
+
+export function prepareSeedanceRun(options: RunOptions): PreparedRun {
 	SourceNode.items = options.items ?? [{ json: {} }];
 	const nodeTypes = new TestNodeTypes();
 	const resolvedParameters =
@@ -230,15 +240,17 @@ export async function runSeedance(options: RunOptions): Promise<RunResult> {
 				: {}),
 		},
 	];
-	const workflow = new Workflow({
-		id: 'test-workflow',
-		name: 'test',
-		nodes,
-		connections: { Source: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] } },
-		active: false,
-		nodeTypes,
-		settings: { executionOrder: 'v1' },
-	});
+	const rebuildWorkflow = () =>
+		new Workflow({
+			id: 'test-workflow',
+			name: 'test',
+			nodes: structuredClone(nodes),
+			connections: { Source: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] } },
+			active: false,
+			nodeTypes,
+			settings: { executionOrder: 'v1' },
+		});
+	const workflow = rebuildWorkflow();
 	const executionId = `test-${++executionCounter}`;
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test-workflow',
@@ -277,7 +289,31 @@ export async function runSeedance(options: RunOptions): Promise<RunResult> {
 			throw new Error('not used');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, additionalData, credentialsHelper, resolvedParameters, rebuildWorkflow };
+}
 
+/** The Seedance node's part of a finished (or waiting) run. */
+export function seedanceResult(run: IRun, prepared: Pick<PreparedRun, 'credentialsHelper' | 'resolvedParameters'>): RunResult {
+	const seedanceRuns = run.data.resultData.runData.Seedance ?? [];
+	const lastRun = seedanceRuns[seedanceRuns.length - 1];
+	const items = lastRun?.data?.main?.[0] ?? [];
+	const errorItems = lastRun?.data?.main?.[1] ?? [];
+	const error = (lastRun?.error ?? run.data.resultData.error) as RunResult['error'];
+	return {
+		items,
+		errorItems,
+		error,
+		run,
+		resolvedParameters: prepared.resolvedParameters,
+		credentialReads: prepared.credentialsHelper.reads,
+		attempts: seedanceRuns.length,
+	};
+}
+
+export async function runSeedance(options: RunOptions): Promise<RunResult> {
+	await initBinaryData();
+	const prepared = prepareSeedanceRun(options);
+	const { workflow, additionalData } = prepared;
 	const execution = new WorkflowExecute(additionalData, 'manual').run({
 		workflow,
 		startNode: workflow.getNode('Source')!,
@@ -289,20 +325,7 @@ export async function runSeedance(options: RunOptions): Promise<RunResult> {
 	} catch (error) {
 		throw new Error(`The execution itself failed: ${(error as Error).message}`);
 	}
-	const seedanceRuns = run.data.resultData.runData.Seedance ?? [];
-	const lastRun = seedanceRuns[seedanceRuns.length - 1];
-	const items = lastRun?.data?.main?.[0] ?? [];
-	const errorItems = lastRun?.data?.main?.[1] ?? [];
-	const error = (lastRun?.error ?? run.data.resultData.error) as RunResult['error'];
-	return {
-		items,
-		errorItems,
-		error,
-		run,
-		resolvedParameters,
-		credentialReads: credentialsHelper.reads,
-		attempts: seedanceRuns.length,
-	};
+	return seedanceResult(run, prepared);
 }
 
 /** Decodes an item's binary field (memory mode keeps it as base64). */

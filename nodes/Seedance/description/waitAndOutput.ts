@@ -20,6 +20,38 @@ export const waitAndOutputFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['video'], operation: ['generate'] } },
 	},
 	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		default: 'poll',
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'Read the tasks\' status every Poll Interval. Works with every provider; the execution runs (and holds its worker) until the videos are ready.',
+			},
+			{
+				name: 'Callback (Frees the Worker)',
+				value: 'callback',
+				description:
+					'The provider calls n8n back when a task changes; meanwhile the execution waits in n8n\'s database and no process holds it. Volcengine Ark and BytePlus only.',
+			},
+		],
+		description: 'How to wait for the tasks. The output is the same either way.',
+		displayOptions: { show: { resource: ['video'], operation: WAITING_OPERATIONS }, hide: { waitForCompletion: [false] } },
+	},
+	{
+		displayName:
+			'Callback mode: the provider POSTs each task\'s progress to this execution\'s resume URL, so n8n must be reachable from it at its public URL (set WEBHOOK_URL). The execution shows as Waiting until every task has ended, then downloads the videos. On Timeout: nothing is read then; each item reports its task as last seen. Wait for Task: create the tasks in this execution with Callback URL = {{ $execution.resumeUrl }}.',
+		name: 'callbackModeNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: { resource: ['video'], operation: WAITING_OPERATIONS, waitMode: ['callback'] },
+			hide: { waitForCompletion: [false] },
+		},
+	},
+	{
 		displayName: 'Download Video',
 		name: 'downloadVideo',
 		type: 'boolean',
@@ -71,7 +103,7 @@ export const waitAndOutputFields: INodeProperties[] = [
 				default: 0,
 				description:
 					'How many of this run\'s tasks may be unfinished at the provider at once; further creates wait in n8n for a place. Set it to the provider\'s running-task limit (Ark: 10 for Seedance 1.0 Pro, 5 for 1.0 Lite) so tasks do not pile up queued. 0: no limit.',
-				displayOptions: { show: { '/operation': ['generate'] } },
+				displayOptions: { show: { '/operation': ['generate'], '/waitMode': ['poll'] } },
 			},
 			{
 				displayName: 'Max Wait (Seconds)',
@@ -79,7 +111,8 @@ export const waitAndOutputFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1200,
-				description: 'How long to wait for a task before giving up (see "On Timeout")',
+				description:
+					'How long to wait for a task before giving up (see "On Timeout"). In Callback mode the execution waits in n8n this long at most; n8n checks for due waits about once a minute.',
 				displayOptions: { show: { '/operation': WAITING_OPERATIONS } },
 			},
 			{
@@ -100,8 +133,8 @@ export const waitAndOutputFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description: 'How often to read the task status while waiting',
-				displayOptions: { show: { '/operation': WAITING_OPERATIONS } },
+				description: 'How often to read the task status while waiting (Wait Mode: Poll)',
+				displayOptions: { show: { '/operation': WAITING_OPERATIONS, '/waitMode': ['poll'] } },
 			},
 			{
 				displayName: 'Prompt Placement',

@@ -85,6 +85,26 @@ export function taskEndedError(
 	);
 }
 
+/** The maximum wait passed with the task still queued or running (On Timeout: fail). */
+export function stillRunningError(
+	node: INode,
+	itemIndex: number,
+	task: { id: string; status: string },
+	maxWaitMs: number,
+): TaskAwareError {
+	return withTaskId(
+		new NodeOperationError(
+			node,
+			`The task is still ${task.status} after the maximum wait of ${maxWaitMs / 1000} s${where({ action: 'get', itemIndex, taskId: task.id })}`,
+			{
+				itemIndex,
+				description: `Task ID: ${task.id}. It keeps running: use "Wait for Task" or "Get Task" with this ID later, or raise "Max Wait".`,
+			},
+		),
+		task.id,
+	);
+}
+
 /** The execution was cancelled while the item was being served. */
 export function cancelledError(node: INode, scope: ErrorScope): TaskAwareError {
 	const keep = scope.taskId ? ` The task keeps running on the server: its ID is ${scope.taskId}.` : '';

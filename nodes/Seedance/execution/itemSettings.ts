@@ -5,6 +5,8 @@ import { inputError } from '../errors/nodeErrors';
 /** What the user chose about waiting, downloading and output, read once per item. */
 export interface ItemSettings {
 	waitForCompletion: boolean;
+	/** How to wait: read the status every poll interval, or let the provider call back (the execution waits in n8n). */
+	waitMode: WaitMode;
 	downloadVideo: boolean;
 	simplify: boolean;
 	pollIntervalMs: number;
@@ -19,6 +21,8 @@ export interface ItemSettings {
 	/** The run's unfinished tasks at most; Infinity: no limit. */
 	maxRunningTasks: number;
 }
+
+export type WaitMode = 'poll' | 'callback';
 
 /** The defaults the description shows (n8n's lint wants them as literals there). */
 export const DEFAULTS = {
@@ -46,8 +50,11 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Ite
 	const maxConcurrentRequests = Number(option('maxConcurrentRequests', DEFAULTS.maxConcurrentRequests));
 	const requestsPerMinute = Number(option('requestsPerMinute', DEFAULTS.requestsPerMinute));
 	const maxRunningTasks = Number(option('maxRunningTasks', DEFAULTS.maxRunningTasks));
+	const waitForCompletion = read('waitForCompletion', true);
+	const waitMode: WaitMode = waitForCompletion && read<string>('waitMode', 'poll') === 'callback' ? 'callback' : 'poll';
 	const settings: ItemSettings = {
-		waitForCompletion: read('waitForCompletion', true),
+		waitForCompletion,
+		waitMode,
 		downloadVideo: read('downloadVideo', true),
 		simplify: read('simplify', true),
 		pollIntervalMs: pollIntervalSeconds * 1000,
@@ -59,7 +66,8 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Ite
 		maxConcurrentRequests: Math.floor(maxConcurrentRequests),
 		// 0 means "no limit set" for both.
 		requestsPerMinute: requestsPerMinute > 0 ? Math.floor(requestsPerMinute) : Infinity,
-		maxRunningTasks: maxRunningTasks > 0 ? Math.floor(maxRunningTasks) : Infinity,
+		// Callback mode creates every task at once and waits outside the run: no task slots.
+		maxRunningTasks: maxRunningTasks > 0 && waitMode === 'poll' ? Math.floor(maxRunningTasks) : Infinity,
 	};
 	if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds < 1) {
 		throw fail('Poll Interval', `must be at least 1 second (got ${pollIntervalSeconds})`);

@@ -5,6 +5,7 @@ import { cancellableSleep, type CancelledError } from '../transport/cancellableS
 import { RateGate } from '../transport/rateGate';
 import { RequestBudget } from '../transport/requestBudget';
 import { RequestLimiter } from '../transport/requestLimiter';
+import { CallbackBarrier } from '../waiting/callback/callbackBarrier';
 import { StatusPoller } from '../waiting/statusPoller';
 
 /** The run's limits; Infinity means none. The smallest value any item asks for wins. */
@@ -42,6 +43,8 @@ export class RunContext {
 	readonly taskSlots: RequestLimiter;
 	readonly poller: StatusPoller;
 	readonly signal: AbortSignal;
+	/** Callback mode: where the items meet once their tasks exist (undefined in Poll mode). */
+	callbacks: CallbackBarrier | undefined;
 	private readonly stopController = new AbortController();
 	private readonly ledger = new Map<number, TaskRecord>();
 	private failure: Error | undefined;
@@ -68,6 +71,12 @@ export class RunContext {
 		limits: RunLimits,
 	): RunContext {
 		return new RunContext(connection, baseURL, limits, ctx.getExecutionCancelSignal?.(), ctx.customData);
+	}
+
+	/** Callback mode for these items: they meet once their tasks exist, and the run reads them all once. */
+	awaitCallbacks(itemIndexes: ReadonlySet<number>): CallbackBarrier {
+		this.callbacks = new CallbackBarrier(itemIndexes, async (readers) => await this.poller.readAllNow(readers), this.signal);
+		return this.callbacks;
 	}
 
 	/** Notes (or updates) the task an item works on and its latest status. */

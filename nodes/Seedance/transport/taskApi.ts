@@ -37,12 +37,12 @@ export async function readTask(ctx: RequestContext, item: ApiTarget, taskId: str
 }
 
 /** One page of the task list (Ark and BytePlus): `{ total, items }`, items are list items, not task objects. */
-export async function listTasksPage(ctx: IExecuteFunctions, item: ItemRun, qs: IDataObject): Promise<IDataObject> {
+export async function listTasksPage(ctx: RequestContext, item: ApiTarget, qs: IDataObject): Promise<IDataObject> {
 	return await call(ctx, item, { method: 'GET', url: TASKS_PATH, qs, expect: 'taskList' }, 'read');
 }
 
 /** Lists the given tasks in one request (Ark's filter.task_ids), for the status poller. */
-export async function listTasksById(ctx: IExecuteFunctions, item: ItemRun, taskIds: string[]): Promise<IDataObject[]> {
+export async function listTasksById(ctx: RequestContext, item: ApiTarget, taskIds: string[]): Promise<IDataObject[]> {
 	const answer = await listTasksPage(ctx, item, { 'filter.task_ids': taskIds, page_num: 1, page_size: taskIds.length });
 	return answer.items as IDataObject[];
 }

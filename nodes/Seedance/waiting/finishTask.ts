@@ -1,7 +1,7 @@
-import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { downloadOutputs } from '../download/downloadOutputs';
-import { taskEndedError } from '../errors/nodeErrors';
+import { stillRunningError, taskEndedError } from '../errors/nodeErrors';
 import type { ItemRun } from '../execution/itemRun';
 import { shapeTask, taskError } from '../output/taskOutput';
 import { listTasksById, readTask } from '../transport/taskApi';
@@ -12,7 +12,9 @@ import { waitForTask } from './waitForTask';
 /**
  * Waits for a task to finish (from a known state, or from a first read), then checks its
  * outcome and downloads its files. The run's status poller reads all waiting tasks together;
- * every state seen goes into the run's ledger, so a failing run can report it.
+ * every state seen goes into the run's ledger, so a failing run can report it. In Callback
+ * mode the item gives nothing when the run goes to wait for callbacks (the run then builds
+ * the waiting output, holdForCallbacks.ts); the resumed run finishes it here, as Poll mode does.
  */
 export async function finishTask(
 	ctx: IExecuteFunctions,
@@ -33,6 +35,18 @@ export async function finishTask(
 		readMany: async (taskIds) => await listTasksById(ctx, item, taskIds),
 		order: item.itemIndex,
 	};
+	let start = known;
+	const callbacks = settings.waitMode === 'callback' ? item.run.callbacks : undefined;
+	if (callbacks) {
+		// Callback mode: once every item has its task, the run reads them all once and either
+		// finishes here (all final) or waits for the provider's callbacks outside this run.
+		const decision = await callbacks.arrive(item.itemIndex, reader, noted(known ?? { id: taskId, status: 'unknown' }), item.transport.cancelled);
+		if ('wait' in decision) {
+			noted(decision.wait);
+			return [];
+		}
+		start = decision.finish;
+	}
 	const waiter = {};
 	const { task, timedOut } = await waitForTask(
 		{
@@ -41,18 +55,11 @@ export async function finishTask(
 			stop: () => item.run.poller.forget(taskId, waiter),
 		},
 		{ maxWaitMs: settings.maxWaitMs, signal: item.transport.signal, cancelled: item.transport.cancelled },
-		noted(known ?? (await reader.readOne())),
+		noted(start ?? (await reader.readOne())),
 	);
 	if (timedOut) {
 		if (settings.onTimeout === 'output') return [{ json: shapeTask({ ...task, id: task.id ?? taskId }, settings.simplify) }];
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The task is still ${String(task.status)} after the maximum wait of ${settings.maxWaitMs / 1000} s [item ${item.itemIndex}, task ${taskId}]`,
-			{
-				itemIndex: item.itemIndex,
-				description: `Task ID: ${taskId}. It keeps running: use "Wait for Task" or "Get Task" with this ID later, or raise "Max Wait".`,
-			},
-		);
+		throw stillRunningError(ctx.getNode(), item.itemIndex, { id: taskId, status: String(task.status) }, settings.maxWaitMs);
 	}
 	if (!isSucceeded(task.status)) {
 		throw taskEndedError(ctx.getNode(), item.itemIndex, { id: taskId, status: String(task.status), ...taskError(task) });

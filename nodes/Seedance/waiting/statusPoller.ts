@@ -70,6 +70,24 @@ export class StatusPoller {
 		else this.pending.delete(taskId);
 	}
 
+	/**
+	 * Reads these tasks once, now (a list request where two or more, then a GET for each task
+	 * the list shows final or leaves out), outside the rounds. A task whose read fails is left
+	 * out of the answer: the caller knows only what it could read. `statusOnly`: a list item
+	 * answers for its task whatever its status (the caller needs no task object).
+	 */
+	async readAllNow(readers: TaskReader[], { statusOnly = false } = {}): Promise<Map<string, IDataObject>> {
+		const states = new Map<string, IDataObject>();
+		const round = new Map<string, PendingRead[]>();
+		for (const reader of readers) {
+			const read: PendingRead = { reader, waiter: {}, resolve: (task) => states.set(reader.taskId, task), reject: () => {} };
+			round.set(reader.taskId, [...(round.get(reader.taskId) ?? []), read]);
+		}
+		if (round.size >= 2 && this.listing !== 'unavailable') await this.readByListing(round, statusOnly);
+		await this.readEach([...round.values()]);
+		return states;
+	}
+
 	private async loop(): Promise<void> {
 		try {
 			while (this.pending.size > 0) {
@@ -101,8 +119,13 @@ export class StatusPoller {
 			const taskId = deferred[0].reader.taskId;
 			this.pending.set(taskId, [...deferred, ...(this.pending.get(taskId) ?? [])]);
 		}
+		await this.readEach(ordered);
+	}
+
+	/** One GET per task; every read waiting on it gets the answer (or the error). */
+	private async readEach(tasks: PendingRead[][]): Promise<void> {
 		await Promise.all(
-			ordered.map(async (reads) => {
+			tasks.map(async (reads) => {
 				try {
 					const task = await reads[0].reader.readOne();
 					reads.forEach((read) => read.resolve(task));
@@ -115,9 +138,9 @@ export class StatusPoller {
 
 	/**
 	 * Resolves the reads of tasks a list answer shows still in progress, and removes them from
-	 * `reads`; tasks it shows final (or does not show) stay in `reads` for a GET.
+	 * `reads`; tasks it shows final (unless `statusOnly`) or does not show stay in `reads` for a GET.
 	 */
-	private async readByListing(reads: Map<string, PendingRead[]>): Promise<void> {
+	private async readByListing(reads: Map<string, PendingRead[]>, statusOnly = false): Promise<void> {
 		const ids = [...reads.keys()];
 		const reader = reads.values().next().value![0].reader;
 		for (let start = 0; start < ids.length; start += LIST_CHUNK) {
@@ -133,7 +156,7 @@ export class StatusPoller {
 			for (const entry of listed) {
 				const taskId = String(entry.id);
 				const waiting = reads.get(taskId);
-				if (!waiting || isFinal(entry.status)) continue;
+				if (!waiting || (isFinal(entry.status) && !statusOnly)) continue;
 				reads.delete(taskId);
 				waiting.forEach((read) => read.resolve(entry));
 			}

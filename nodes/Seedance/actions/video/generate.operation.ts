@@ -11,6 +11,7 @@ import {
 } from '../../mapping/createRequest';
 import { shapeTask } from '../../output/taskOutput';
 import { createTask } from '../../transport/taskApi';
+import { setCallbackUrl } from '../../waiting/callback/callbackMode';
 import { finishTask } from '../../waiting/finishTask';
 import { isInProgress } from '../../waiting/taskStatus';
 
@@ -518,7 +519,11 @@ export const retryNotice: INodeProperties = {
 
 const generate: ItemOperation<CreateRequest> = {
 	firstAction: 'create',
-	prepare: (ctx, itemIndex, { baseURL }) => prepareCreateRequest(ctx, itemIndex, description, baseURL),
+	prepare(ctx, itemIndex, { baseURL, settings, callbackUrl }) {
+		const request = prepareCreateRequest(ctx, itemIndex, description, baseURL);
+		if (settings.waitMode === 'callback') setCallbackUrl(ctx.getNode(), itemIndex, request.body, request.extraBody, callbackUrl());
+		return request;
+	},
 	async execute(ctx, item, request) {
 		const created = await createTask(ctx, item, await createRequestBody(ctx, request));
 		const taskId = String(created.id);

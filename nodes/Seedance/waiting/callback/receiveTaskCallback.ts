@@ -1,0 +1,124 @@
+import type { IDataObject, INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { normalizeBaseUrl } from '../../execution/runOperation';
+import { shapeTask } from '../../output/taskOutput';
+import { CREDENTIAL_TYPE } from '../../transport/apiRequest';
+import { type ApiTarget, listTasksById, readTask } from '../../transport/taskApi';
+import { webhookTransport } from '../../transport/webhookTransport';
+import { StatusPoller, type TaskReader } from '../statusPoller';
+import { isFinal, isInProgress } from '../taskStatus';
+import { claimFinal, rememberFinal, runKey, startResuming } from './callbackClaims';
+import { type CallbackWaitState, restoreSettings, statesOf, taskIdsOf, withState } from './callbackState';
+
+/** Answer 2xx and keep the execution waiting. */
+const ACKNOWLEDGE: IWebhookResponseData = {};
+
+/**
+ * The stack entry n8n resumes the waiting node with. Not part of n8n's public node API
+ * (`IWebhookFunctions`), but the only way to have the node run again on resume rather than pass
+ * its input on: docs/CALLBACK-MODE-FINDINGS.md, fact 8 (n8n 2.41.1 and 1.123.81).
+ */
+interface ResumedStackEntry {
+	node?: INode;
+	data?: { main?: Array<INodeExecutionData[] | null> };
+	metadata?: { resumeError?: unknown };
+}
+
+/**
+ * A provider's callback to an execution waiting in Callback mode (the node's webhook).
+ *
+ * Anyone who knows the URL can POST to it (n8n 1.x checks no signature), so its body only
+ * decides whether reading the tasks is worth it: a task of another run is ignored; a task
+ * said to be queued or running is acknowledged with no request. Once callbacks have said every
+ * task of the run has ended, the node reads them all from the API with its credential; only if
+ * they really have does the execution resume, into the operation, which finishes the tasks as
+ * Poll mode does. Otherwise the answer is 2xx and the execution keeps waiting.
+ *
+ * Never throws: n8n would answer 500 and fail the waiting execution (findings, fact 9).
+ */
+export async function receiveTaskCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const node = ctx.getNode();
+	try {
+		return await serveCallback(ctx, node);
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		ctx.logger.warn(`Seedance "${node.name}": callback acknowledged without resuming (${reason}); the execution keeps waiting`);
+		return ACKNOWLEDGE;
+	}
+}
+
+async function serveCallback(ctx: IWebhookFunctions, node: INode): Promise<IWebhookResponseData> {
+	const entry = (ctx as unknown as { executeData?: ResumedStackEntry }).executeData;
+	const items = (entry?.data?.main?.[0] ?? ctx.evaluateExpression('{{ $input.all() }}', 0)) as INodeExecutionData[];
+	const states = statesOf(items, node.id, 'waiting');
+	if (!states) {
+		ctx.logger.warn(`Seedance "${node.name}": callback ignored, the execution does not wait in Callback mode`);
+		return ACKNOWLEDGE;
+	}
+	const taskIds = taskIdsOf(states);
+	const key = runKey(node.id, taskIds);
+	const claim = claimOf(ctx.getBodyData());
+	if (claim.taskId !== undefined && !taskIds.includes(claim.taskId)) {
+		ctx.logger.debug(`Seedance "${node.name}": callback for task ${claim.taskId} ignored, not a task of this run`);
+		return ACKNOWLEDGE;
+	}
+	// Said to be in progress: whether true or not, it cannot end the wait.
+	if (claim.taskId !== undefined && isInProgress(claim.status)) return ACKNOWLEDGE;
+	if (claimFinal(key, claim.taskId, taskIds) === false) return ACKNOWLEDGE;
+
+	const tasks = await readTasks(ctx, node, states, taskIds);
+	const ended = taskIds.filter((taskId) => isFinal(tasks.get(taskId)?.status));
+	rememberFinal(key, ended);
+	if (ended.length < taskIds.length || !startResuming(key)) return ACKNOWLEDGE;
+
+	if (entry?.node) {
+		// Run the operation again (it finishes the tasks), instead of passing the input on.
+		entry.node.disabled = false;
+		if (entry.metadata) delete entry.metadata.resumeError;
+		return { workflowData: [items.map((item, itemIndex) => withState({ json: item.json, pairedItem: item.pairedItem }, { ...states[itemIndex], phase: 'collect' }))] };
+	}
+	ctx.logger.warn(`Seedance "${node.name}": this n8n cannot run the node again on resume; its output holds the tasks as read, without downloads`);
+	return {
+		workflowData: [
+			states.map((state, itemIndex) => {
+				const task = state.taskId ? tasks.get(state.taskId) : undefined;
+				const simplify = state.settings ? restoreSettings(state.settings).simplify : true;
+				return { json: task ? shapeTask(task, simplify) : (state.output?.[0]?.json ?? {}), pairedItem: { item: itemIndex } };
+			}),
+		],
+	};
+}
+
+/** The task a callback names and the status it claims (neither trusted). */
+function claimOf(body: unknown): { taskId?: string; status?: unknown } {
+	if (!body || typeof body !== 'object') return {};
+	const { id, status } = body as IDataObject;
+	return typeof id === 'string' || typeof id === 'number' ? { taskId: String(id), status } : {};
+}
+
+/** Reads the run's tasks' status with the node's credential and the run's Settings tab: one list request (Ark), or a GET each. */
+async function readTasks(
+	ctx: IWebhookFunctions,
+	node: INode,
+	states: CallbackWaitState[],
+	taskIds: string[],
+): Promise<Map<string, IDataObject>> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const settings = states.find((state) => state.settings)?.settings;
+	const target: ApiTarget = {
+		baseURL: normalizeBaseUrl(credentials.baseUrl),
+		transport: webhookTransport(node, {
+			scope: () => ({ action: 'get', itemIndex: 0 }),
+			connection: states[0].connection,
+			maxConcurrentRequests: settings ? restoreSettings(settings).maxConcurrentRequests : 10,
+		}),
+	};
+	const readers: TaskReader[] = taskIds.map((taskId, order) => ({
+		taskId,
+		intervalMs: 0,
+		order,
+		readOne: async () => await readTask(ctx, target, taskId),
+		readMany: async (ids) => await listTasksById(ctx, target, ids),
+	}));
+	return await new StatusPoller().readAllNow(readers, { statusOnly: true });
+}
