@@ -61,10 +61,10 @@ async function main() {
 		webhooks: 1,
 		mainPort: preferredPort,
 		beforeN8n: async (n8n) => {
-			const credentialState = { baseUrl: api.baseUrl, key: setup.keyFingerprint(api.apiKey) };
+			const credentialState = { baseUrl: api.baseUrl, key: setup.keyFingerprint(api.apiKey), callbacks: api.callbacks };
 			if (JSON.stringify(state.credential) !== JSON.stringify(credentialState)) {
 				step(`importing the "${credential.name}" credential (base URL ${api.baseUrl})`);
-				await n8n.importCredential({ ...credential, apiKey: api.apiKey, baseUrl: api.baseUrl });
+				await n8n.importCredential({ ...credential, apiKey: api.apiKey, baseUrl: api.baseUrl, data: setup.credentialData(api) });
 				state.credential = credentialState;
 				harness.writeJson(STATE_FILE, state);
 			}

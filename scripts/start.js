@@ -54,10 +54,10 @@ async function main() {
 	const n8n = harness.prepareUserFolder({ dir: LOCAL_DIR, binaryDataMode: 'filesystem' });
 
 	const credential = { id: setup.CREDENTIAL_ID, name: setup.CREDENTIAL_NAME };
-	const credentialState = { baseUrl: api.baseUrl, key: setup.keyFingerprint(api.apiKey) };
+	const credentialState = { baseUrl: api.baseUrl, key: setup.keyFingerprint(api.apiKey), callbacks: api.callbacks };
 	if (JSON.stringify(state.credential) !== JSON.stringify(credentialState)) {
 		step(`importing the "${credential.name}" credential (base URL ${api.baseUrl})`);
-		await n8n.importCredential({ ...credential, apiKey: api.apiKey, baseUrl: api.baseUrl });
+		await n8n.importCredential({ ...credential, apiKey: api.apiKey, baseUrl: api.baseUrl, data: setup.credentialData(api) });
 		state.credential = credentialState;
 		harness.writeJson(STATE_FILE, state);
 	} else {

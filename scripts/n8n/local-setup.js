@@ -85,13 +85,15 @@ async function chooseApi() {
 	const real = realApiFromEnv();
 	if (real) {
 		step(`SEEDANCE_API_KEY is set: the credential uses the real API at ${real.baseUrl} (key ${harness.maskSecret(real.apiKey)}); no simulator`);
-		return { ...real, kind: 'real' };
+		// Callbacks: by the base URL (Ark and BytePlus call back), as for any user.
+		return { ...real, kind: 'real', callbacks: 'auto' };
 	}
 	const port = await harness.findFreePortFrom(DEFAULT_SIMULATOR_PORT);
 	const mediaPort = await harness.findFreePortFrom(port + 1);
 	step(`starting the API simulator on port ${port} (media on ${mediaPort})`);
 	const simulator = await harness.startSimulator({ apiKey: SIMULATOR_KEY, port, mediaPort, args: SIMULATOR_ARGS });
-	return { apiKey: SIMULATOR_KEY, baseUrl: simulator.baseUrl, kind: 'simulator', simulator };
+	// The simulator calls back as Ark does, from a host the node cannot recognise as Ark.
+	return { apiKey: SIMULATOR_KEY, baseUrl: simulator.baseUrl, kind: 'simulator', simulator, callbacks: 'yes' };
 }
 
 /** Creates the owner account on a fresh n8n (saving it, password included, in `ownerFile`), else reuses the saved one. */
@@ -112,8 +114,14 @@ async function ensureOwner(url, ownerFile) {
 	return saved ? { ...saved, created: false } : undefined;
 }
 
+/** The credential's data for the chosen API. */
+function credentialData(api) {
+	return { apiKey: api.apiKey, baseUrl: api.baseUrl, callbacks: api.callbacks };
+}
+
 module.exports = {
 	chooseApi,
+	credentialData,
 	ensureOwner,
 	DEFAULT_BASE_URL,
 	EXAMPLES_DIR,

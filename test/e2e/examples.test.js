@@ -14,9 +14,10 @@
  *                         without a file, a text-only request
  *   sheet-rows-to-videos  `n8n execute`: one task per row, all created before
  *                         any status read, one MP4 per row, in row order
- *   callback-long-jobs    `n8n execute` parks the run in the Wait node; the
- *                         simulator's callbacks resume it in `n8n start`; no
- *                         status polls, one read after the final callback
+ *   callback-long-jobs    `n8n execute` leaves the run waiting on the Seedance
+ *                         node (Wait Mode "Callback"); the simulator's callbacks
+ *                         resume it in `n8n start`; no status polls while it
+ *                         waits, the videos in the node's output
  *   prompt-to-video       `n8n execute` (what `npm run demo` runs)
  *   ai-agent-tool         imported; n8n offers the node as a tool
  *
@@ -37,6 +38,9 @@ const API_KEY = 'sk-e2e-examples-5f1c0a9d7b3e';
 const VIDEO_BYTES = 65536; // differs from the sample's own size: the padding must arrive too
 const TASKS_PATH = '/api/v3/contents/generations/tasks';
 const FINAL_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled'];
+const CALLBACK_PROMPTS = 'Prompts (Stand-in for a Form or Sheet)';
+const CALLBACK_NODE = 'Generate Videos (Callback)';
+const CALLBACK_PUBLISH = 'Publish Each Video (Connect YouTube or Google Drive Here)';
 const FORM_SCREENSHOT = path.join(harness.REPO_ROOT, 'test-results', 'example-form-to-video.png');
 
 describe('example workflows in a real n8n', () => {
@@ -52,15 +56,21 @@ describe('example workflows in a real n8n', () => {
 		simulator = await harness.startSimulator({ apiKey: API_KEY, args: ['--flavour', 'ark', '--video-bytes', String(VIDEO_BYTES)] });
 		userFolder = harness.createTempDir();
 		n8n = harness.prepareUserFolder({ dir: userFolder, packageDir: process.env.SEEDANCE_PACKAGE_DIR || undefined });
-		const credential = await n8n.importCredential({ name: 'Seedance API', apiKey: API_KEY, baseUrl: simulator.baseUrl });
+		const credential = await n8n.importCredential({
+			name: 'Seedance API',
+			apiKey: API_KEY,
+			baseUrl: simulator.baseUrl,
+			// The simulator calls back as Ark does, from a host the node cannot tell is Ark.
+			data: { apiKey: API_KEY, baseUrl: simulator.baseUrl, callbacks: 'yes' },
+		});
 
 		workflows.form = examples.loadExample('form-to-video.json', credential);
 		workflows.sheet = examples.loadExample('sheet-rows-to-videos.json', credential);
-		// Seconds between status changes, so each callback finds the run parked in the Wait node.
+		// Seconds between status changes, so the tasks end well after the execution waits.
 		workflows.callback = examples.appendToPrompt(
 			examples.loadExample('callback-long-jobs.json', credential),
-			'Create Video Task',
-			'[sim:queued_ms=6000] [sim:task_ms=5000]',
+			CALLBACK_NODE,
+			'[sim:queued_ms=4000] [sim:task_ms=4000]',
 		);
 		workflows.prompt = examples.loadExample('prompt-to-video.json', credential);
 		workflows.agent = examples.loadExample('ai-agent-tool.json', credential);
@@ -226,55 +236,65 @@ describe('example workflows in a real n8n', () => {
 		expect(new Set(items.map((item) => item.json.taskId)).size).toBe(rows.length);
 	});
 
-	test('callback-long-jobs.json: the callbacks resume the run, with no status polls', async () => {
+	test('callback-long-jobs.json: one node waits for the callbacks, with no status polls while it waits', async () => {
 		const since = await lastRequestId();
 
-		// `n8n execute` creates the task and parks the run in the Wait node.
+		// `n8n execute` creates the tasks, reads them once, and leaves the execution waiting on the node.
 		const parked = await n8n.executeWorkflow(workflows.callback.id);
 		expect(parked.status).toBe('waiting');
-		expect(Object.keys(parked.data.resultData.runData)).toEqual(['Start', 'Create Video Task', 'Wait for Callback']);
+		expect(Object.keys(parked.data.resultData.runData)).toEqual(['Start', CALLBACK_PROMPTS, CALLBACK_NODE]);
 		const [{ id: executionId }] = await harness.listExecutions(rest, workflows.callback.id);
 
-		// `n8n start` resumes it on each callback until the task is final.
+		// `n8n start` takes the callbacks; the last final one resumes the execution.
 		const execution = await harness.waitForExecution(rest, executionId, { timeoutMs: 90000 });
 		expect(execution.status).toBe('success');
 
 		const requests = await requestsSince(since);
 		const creates = requests.filter((request) => request.method === 'POST' && request.path === TASKS_PATH);
-		expect(creates).toHaveLength(1);
-		const [create] = creates;
-		const callbackUrl = create.body.callback_url;
+		expect(creates).toHaveLength(2);
 		// n8n 2.x signs the resume URL; 1.x's $execution.resumeUrl carries no signature.
 		const signature = harness.N8N_MAJOR >= 2 ? '\\?signature=\\w+' : '';
-		expect(callbackUrl).toMatch(new RegExp(`^${escapeRegExp(server.url)}/webhook-waiting/${executionId}${signature}$`));
+		for (const create of creates) {
+			expect(create.body.callback_url).toMatch(new RegExp(`^${escapeRegExp(server.url)}/webhook-waiting/${executionId}${signature}$`));
+		}
 
-		// The simulator POSTed every status change to that one URL; n8n took every one that found the run waiting.
-		await waitFor(async () => (await callbacksOf(create.taskId)).some((callback) => FINAL_STATUSES.includes(callback.taskStatus)));
-		const callbacks = await callbacksOf(create.taskId);
-		expect(callbacks.map((callback) => callback.taskStatus)).toEqual(['queued', 'running', 'succeeded']);
-		expect(new Set(callbacks.map((callback) => callback.url))).toEqual(new Set([callbackUrl]));
-		const accepted = callbacks.filter((callback) => callback.httpStatus === 200);
-		expect(accepted.map((callback) => callback.taskStatus)).toEqual(expect.arrayContaining(['running', 'succeeded']));
+		// The simulator POSTed every status change of both tasks to that URL.
+		const callbacks = [];
+		for (const create of creates) {
+			await waitFor(async () => (await callbacksOf(create.taskId)).some((callback) => FINAL_STATUSES.includes(callback.taskStatus)));
+			const ofTask = await callbacksOf(create.taskId);
+			expect(ofTask.map((callback) => callback.taskStatus)).toEqual(['queued', 'running', 'succeeded']);
+			callbacks.push(...ofTask);
+		}
+		const finals = callbacks.filter((callback) => FINAL_STATUSES.includes(callback.taskStatus)).map((callback) => callback.time);
+		const lastCreate = Math.max(...creates.map((create) => create.time));
 
-		// Each accepted callback resumed the Wait node once; the non-final ones looped back to it.
-		const { runData } = execution.data.resultData;
-		expect(runData['Wait for Callback']).toHaveLength(accepted.length);
-		expect(runData['Keep Task ID']).toHaveLength(accepted.length - 1);
-		expect(runData['Wait for Task (Fallback)']).toBeUndefined();
-
-		// Zero polls: no list, and the only status read is Get Video's, after the final callback.
+		// No polling: one list read right after the creates (before the execution waited), then
+		// nothing until a final callback; at the last one, a read confirms and each task is read
+		// once to be finished (a second process, `n8n start`, reads once more at the first final
+		// callback since it knows nothing of the run yet).
 		const taskReads = requests.filter((request) => request.method === 'GET' && request.path.startsWith(TASKS_PATH));
-		expect(taskReads).toHaveLength(1);
-		expect(taskReads[0].path).toBe(`${TASKS_PATH}/${create.taskId}`);
-		const finalCallback = callbacks.find((callback) => callback.taskStatus === 'succeeded');
-		expect(taskReads[0].time).toBeGreaterThanOrEqual(finalCallback.time);
+		const beforeFirstFinal = taskReads.filter((request) => request.time < Math.min(...finals));
+		expect(beforeFirstFinal.map((request) => request.path)).toEqual([TASKS_PATH]);
+		expect(beforeFirstFinal[0].time).toBeGreaterThanOrEqual(lastCreate);
+		expect(taskReads.length).toBeLessThanOrEqual(1 + 2 + creates.length);
+		const gets = taskReads.filter((request) => request.path !== TASKS_PATH);
+		expect(gets.map((request) => request.path).sort()).toEqual(creates.map((create) => `${TASKS_PATH}/${create.taskId}`).sort());
+		for (const get of gets) expect(get.time).toBeGreaterThanOrEqual(Math.max(...finals));
 
-		// Get Video downloaded the MP4 into the binary field "data".
-		const [item] = runData['Get Video'][0].data.main[0];
-		expect(item.json).toEqual(expect.objectContaining({ taskId: create.taskId, status: 'succeeded' }));
-		const bytes = n8n.readBinaryData(item.binary.data);
-		expectPlayableMp4(bytes);
-		expect(bytes.equals(await servedVideo(item.json.videoUrl))).toBe(true);
+		// The node's output after resuming: one item per prompt, each with its MP4 in "data".
+		const items = execution.data.resultData.runData[CALLBACK_NODE][0].data.main[0];
+		expect(items.map((item) => [item.pairedItem, item.json.status])).toEqual([
+			[{ item: 0 }, 'succeeded'],
+			[{ item: 1 }, 'succeeded'],
+		]);
+		expect(items.map((item) => item.json.taskId)).toEqual(creates.map((create) => create.taskId));
+		for (const item of items) {
+			const bytes = n8n.readBinaryData(item.binary.data);
+			expectPlayableMp4(bytes);
+			expect(bytes.equals(await servedVideo(item.json.videoUrl))).toBe(true);
+		}
+		expect(execution.data.resultData.runData[CALLBACK_PUBLISH][0].data.main[0]).toHaveLength(2);
 	});
 
 	test('prompt-to-video.json (npm run demo): prompt in, MP4 out', async () => {

@@ -10,7 +10,7 @@ const harness = require('../../../scripts/n8n/harness');
  * two tests on 1.123.81 (the stopped execution keeps no task IDs, and a failed task's
  * item does not reach the error output); queue-mode.test.js is not tried on 1.x.
  */
-const N8N_1_SUITES = Object.freeze(['n8n-cli.test.js', 'examples.test.js']);
+const N8N_1_SUITES = Object.freeze(['n8n-cli.test.js', 'examples.test.js', 'callback-mode.test.js']);
 
 module.exports = async function globalSetup() {
 	const runtime = harness.ensureN8nInstalled();
