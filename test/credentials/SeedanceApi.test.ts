@@ -1,4 +1,7 @@
 import { SeedanceApi } from '../../credentials/SeedanceApi.credentials';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { providerCallsBack } from '../../nodes/Seedance/transport/provider';
 import { runSeedance } from '../helpers/n8nRunner';
 import { API_KEY, withSimulator } from '../helpers/simulator';
 
@@ -53,6 +56,22 @@ describe('Seedance API credential', () => {
 		expect(pattern.test('https://api.aiid.edu.kg')).toBe(false);
 		expect(pattern.test('http://127.0.0.1:4010')).toBe(false);
 		expect(pattern.test('http://localhost:4010/')).toBe(false);
+	});
+
+	it('says in the form when the Base URL\'s provider documents no callbacks, as the node decides it', () => {
+		const notice = credential.properties.find((property) => property.name === 'noCallbacksNotice')!;
+		const shown = (baseUrl: string, callbacks = 'auto') => NodeHelpers.displayParameter({ baseUrl, callbacks }, notice, null);
+		const urls = [
+			'https://api.aiid.edu.kg',
+			'https://ark.cn-beijing.volces.com',
+			'https://ark.ap-southeast.bytepluses.com/',
+			'https://open.volcengineapi.volcengine.com',
+			'http://127.0.0.1:4010',
+			'https://volces.com.example.org',
+		];
+		for (const url of urls) expect([url, shown(url)]).toEqual([url, !providerCallsBack('auto', url)]);
+		expect(shown('https://api.aiid.edu.kg', 'yes')).toBe(false);
+		expect(shown('https://api.aiid.edu.kg', 'no')).toBe(false);
 	});
 
 	it('the node refuses a wrong key with a message that names it', async () => {

@@ -1,5 +1,7 @@
 import { type INode, type INodeParameters, type INodeProperties, type INodeTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
+import { DirectoryLoader } from 'n8n-core';
+
 import { Seedance } from '../../../nodes/Seedance/Seedance.node';
 
 const node = new Seedance();
@@ -191,4 +193,39 @@ describe('Seedance node description', () => {
 		expect(notice?.displayName).toMatch(/already retries what is safe to retry/);
 		expect(notice?.displayOptions?.show?.operation).toEqual(['generate']);
 	});
+
+	it('has the restart webhook Callback mode waits on, at the plain resume URL, with its URL hidden in the editor', () => {
+		expect(description.webhooks).toEqual([
+			expect.objectContaining({ name: 'default', httpMethod: 'POST', path: '', restartWebhook: true, responseMode: 'onReceived', ndvHideUrl: true }),
+		]);
+		expect(typeof node.webhook).toBe('function');
+	});
+
+	it('keeps the Settings tab\'s Request Options, which n8n adds to no node with a webhook', () => {
+		const loaded = new Seedance();
+		DirectoryLoader.applyDeclarativeNodeOptionParameters(loaded);
+		const settings = loaded.description.properties.filter((candidate) => candidate.name === 'requestOptions');
+		expect(settings).toHaveLength(1);
+		expect(settings[0].isNodeSetting).toBe(true);
+		expect((settings[0].options as INodeProperties[]).map((option) => option.name)).toEqual(['batching', 'allowUnauthorizedCerts', 'proxy', 'timeout']);
+	});
+
+	it('shows Wait Mode where the node waits, and Poll Interval and Max Running Tasks only in Poll mode', () => {
+		const shown = (name: string, parameters: INodeParameters, path = name) => {
+			const values = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, null, null)!;
+			const target = path.includes('.') ? (property(path.split('.')[0])!.options as INodeProperties[]).find((option) => option.name === path.split('.')[1])! : property(name)!;
+			return NodeHelpers.displayParameterPath(values, target, path.includes('.') ? path.split('.')[0] : '', null);
+		};
+		expect(shown('waitMode', { operation: 'generate' })).toBe(true);
+		expect(shown('waitMode', { operation: 'wait' })).toBe(true);
+		expect(shown('waitMode', { operation: 'generate', waitForCompletion: false })).toBe(false);
+		expect(shown('waitMode', { operation: 'get' })).toBe(false);
+		expect(shown('callbackModeNotice', { operation: 'generate', waitMode: 'callback' })).toBe(true);
+		expect(shown('callbackModeNotice', { operation: 'generate' })).toBe(false);
+		for (const option of ['options.pollInterval', 'options.maxRunningTasks']) {
+			expect(shown('', { operation: 'generate' }, option)).toBe(true);
+			expect(shown('', { operation: 'generate', waitMode: 'callback' }, option)).toBe(false);
+		}
+	});
 });
+

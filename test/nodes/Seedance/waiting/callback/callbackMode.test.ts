@@ -144,6 +144,24 @@ describe('Wait Mode "Callback": the execution waits in n8n, callbacks resume it'
 		});
 	});
 
+	it('a callback it cannot check (the API fails) is acknowledged and the execution keeps waiting; the next one resumes it', async () => {
+		await withSimulator({ flavour: 'ark', taskMs: 200 }, async (sim) => {
+			const run = await startCallbackRun({ parameters: generate(), items: rows('a'), credentials: callbackCredentials(sim) });
+			expect(run.waiting).toBe(true);
+			await allEnded(sim);
+			const [taskId] = [...sim.tasks.keys()];
+			const fault = sim.injectFault({ kind: 'status', status: 500, match: { method: 'GET' }, times: 1000 });
+			const failed = await run.deliver(sim.taskObject(taskId));
+			expect(failed.resumed).toBeUndefined();
+			expect(failed.answer.workflowData).toBeUndefined();
+			expect(fault.hits).toBeGreaterThan(0);
+			expect(run.waiting).toBe(true);
+			fault.cancel();
+			const { resumed } = await run.deliver(sim.taskObject(taskId));
+			expect(resumed!.items.map((item) => item.json.status)).toEqual(['succeeded']);
+		});
+	});
+
 	it('a run whose tasks have all ended when it reads them finishes at once, like Poll mode, and never waits', async () => {
 		await withSimulator({ flavour: 'ark', taskMs: 100 }, async (sim) => {
 			const created = await runSeedance({
