@@ -32,6 +32,8 @@ export class CallbackBarrier {
 	private readonly left = new Set<number>();
 	private decided = false;
 	private waiting = false;
+	/** Whether the read before the wait answered for every task (else their states are as created). */
+	allRead = false;
 
 	constructor(
 		/** The items that take part (the others failed before the run began). */
@@ -83,11 +85,13 @@ export class CallbackBarrier {
 			states = new Map();
 		}
 		const latest = (arrival: Arrival) => states.get(arrival.reader.taskId);
-		if (arrivals.every((arrival) => isFinal(latest(arrival)?.status))) {
+		// A task whose read failed is not known to have ended: the run waits for its callback.
+		if (arrivals.every((arrival) => latest(arrival) !== undefined && isFinal(latest(arrival)!.status))) {
 			arrivals.forEach((arrival) => arrival.resolve({ finish: latest(arrival)! }));
 			return;
 		}
 		this.waiting = true;
+		this.allRead = arrivals.every((arrival) => latest(arrival) !== undefined);
 		for (const arrival of arrivals) {
 			arrival.known = latest(arrival) ?? arrival.known;
 			arrival.resolve({ wait: arrival.known });

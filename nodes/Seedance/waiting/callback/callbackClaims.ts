@@ -51,3 +51,12 @@ export function startResuming(key: string): boolean {
 	runs.set(key, known);
 	return true;
 }
+
+/**
+ * Forgets what this process knew of the run (some of its tasks could not be read): the next
+ * final callback reads all its tasks again, so a task that ended unseen is not waited for.
+ */
+export function forgetRun(key: string): void {
+	if (runs.get(key)?.resuming) return;
+	runs.delete(key);
+}

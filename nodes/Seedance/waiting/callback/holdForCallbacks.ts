@@ -70,7 +70,8 @@ export async function holdForCallbacks(ctx: IExecuteFunctions, hold: HoldContext
 	const inItemOrder = [...waiting].sort(([a], [b]) => a - b).map(([, entry]) => entry);
 	const taskIds = [...new Set(inItemOrder.map((entry) => entry.taskId))];
 	const finalIds = [...waiting.values()].filter((entry) => isFinal(entry.task.status)).map((entry) => entry.taskId);
-	rememberFinal(runKey(node.id, taskIds), finalIds);
+	// What this process knows of the run, unless a read failed (then the first final callback reads all).
+	if (run.callbacks!.allRead) rememberFinal(runKey(node.id, taskIds), finalIds);
 	await ctx.putExecutionToWait(new Date(deadline));
 	return [waitingOutput];
 }

@@ -7,7 +7,7 @@ import { type ApiTarget, listTasksById, readTask } from '../../transport/taskApi
 import { webhookTransport } from '../../transport/webhookTransport';
 import { StatusPoller, type TaskReader } from '../statusPoller';
 import { isFinal, isInProgress } from '../taskStatus';
-import { claimFinal, rememberFinal, runKey, startResuming } from './callbackClaims';
+import { claimFinal, forgetRun, rememberFinal, runKey, startResuming } from './callbackClaims';
 import { type CallbackWaitState, restoreSettings, statesOf, taskIdsOf, withState } from './callbackState';
 
 /** Answer 2xx and keep the execution waiting. */
@@ -67,8 +67,10 @@ async function serveCallback(ctx: IWebhookFunctions, node: INode): Promise<IWebh
 	if (claimFinal(key, claim.taskId, taskIds) === false) return ACKNOWLEDGE;
 
 	const tasks = await readTasks(ctx, node, states, taskIds);
-	const ended = taskIds.filter((taskId) => isFinal(tasks.get(taskId)?.status));
-	rememberFinal(key, ended);
+	// A task whose read failed is not known to have ended.
+	const ended = taskIds.filter((taskId) => tasks.has(taskId) && isFinal(tasks.get(taskId)!.status));
+	if (taskIds.every((taskId) => tasks.has(taskId))) rememberFinal(key, ended);
+	else forgetRun(key);
 	if (ended.length < taskIds.length || !startResuming(key)) return ACKNOWLEDGE;
 
 	if (entry?.node) {

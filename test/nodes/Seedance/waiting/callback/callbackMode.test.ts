@@ -162,6 +162,33 @@ describe('Wait Mode "Callback": the execution waits in n8n, callbacks resume it'
 		});
 	});
 
+	it('when the read before the wait fails, the first final callback reads every task, so one that ended unseen is not waited for', async () => {
+		await withSimulator({ flavour: 'ark', taskMs: 400 }, async (sim) => {
+			const created = await runSeedance({
+				parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', waitForCompletion: false },
+				items: rows('fast [sim:task_ms=50]', 'slow'),
+				credentials: callbackCredentials(sim),
+			});
+			const [fast, slow] = created.items.map((item) => String(item.json.taskId));
+			await sleep(200);
+			// Every read of the wait's first moment fails: the fast task ends unseen, and it calls back no more.
+			const fault = sim.injectFault({ kind: 'status', status: 500, match: { method: 'GET' }, times: 1000 });
+			const run = await startCallbackRun({
+				parameters: { operation: 'wait', taskId: '={{ $json.taskId }}', waitMode: 'callback' },
+				items: created.items.map((item) => ({ json: item.json })),
+				credentials: callbackCredentials(sim),
+			});
+			fault.cancel();
+			expect(run.waiting).toBe(true);
+			await allEnded(sim);
+			const { resumed } = await run.deliver(sim.taskObject(slow));
+			expect(resumed!.items.map((item) => [item.json.taskId, item.json.status])).toEqual([
+				[fast, 'succeeded'],
+				[slow, 'succeeded'],
+			]);
+		});
+	});
+
 	it('a run whose tasks have all ended when it reads them finishes at once, like Poll mode, and never waits', async () => {
 		await withSimulator({ flavour: 'ark', taskMs: 100 }, async (sim) => {
 			const created = await runSeedance({
