@@ -1,5 +1,4 @@
 import {
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -11,6 +10,7 @@ import { customOperations } from './actions/router';
 import { videoProperties } from './actions/video';
 import { requestOptionsSetting } from './description/requestOptions';
 import { receiveTaskCallback } from './waiting/callback/receiveTaskCallback';
+import { nothingToRegister } from './transport/webhookRegistration';
 
 export class Seedance implements INodeType {
 	description: INodeTypeDescription = {
@@ -61,24 +61,8 @@ export class Seedance implements INodeType {
 
 	customOperations = customOperations;
 
-	/**
-	 * n8n registers no restart webhook (it calls these only for a published workflow's own
-	 * webhooks), and the providers have nothing to register: the URL goes in each task's
-	 * callback_url. So there is nothing to create, check or delete.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	/** Nothing to register at the provider (transport/webhookRegistration.ts). */
+	webhookMethods = nothingToRegister;
 
 	/** A provider's callback while the execution waits in Callback mode. */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -1,5 +1,4 @@
 import {
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -9,6 +8,7 @@ import {
 
 import { triggerProperties } from './description';
 import { receiveCallback } from './receiveCallback';
+import { nothingToRegister } from '../Seedance/transport/webhookRegistration';
 
 export class SeedanceTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,24 +34,8 @@ export class SeedanceTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	/**
-	 * n8n calls these when the workflow is published or unpublished, to register the webhook
-	 * with the service. Ark has no API to register a callback: each task carries its own
-	 * `callback_url`. So there is nothing to check, create or delete.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	/** Nothing to register at the provider (transport/webhookRegistration.ts). */
+	webhookMethods = nothingToRegister;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveCallback(this);
