@@ -21,11 +21,15 @@ export function runKey(nodeId: string, taskIds: string[]): string {
 	return `${nodeId}:${taskIds[0] ?? ''}`;
 }
 
-/** Remembers the tasks known final for a run (as read when its wait began, or by a callback's read). */
+/**
+ * Adds the tasks read as final for a run (when its wait began, or by a callback's read) to what
+ * callbacks said. Claims are kept: one made while a read was under way must not be lost, and a
+ * false one only costs reads (the tasks are read before the run resumes).
+ */
 export function rememberFinal(key: string, finalTaskIds: Iterable<string>): void {
 	const known = runs.get(key);
 	runs.delete(key);
-	runs.set(key, { final: new Set(finalTaskIds), resuming: known?.resuming ?? false });
+	runs.set(key, { final: new Set([...(known?.final ?? []), ...finalTaskIds]), resuming: known?.resuming ?? false });
 	while (runs.size > MAX_RUNS) runs.delete(runs.keys().next().value!);
 }
 

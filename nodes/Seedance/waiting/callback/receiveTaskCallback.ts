@@ -66,11 +66,19 @@ async function serveCallback(ctx: IWebhookFunctions, node: INode): Promise<IWebh
 	if (claim.taskId !== undefined && isInProgress(claim.status)) return ACKNOWLEDGE;
 	if (claimFinal(key, claim.taskId, taskIds) === false) return ACKNOWLEDGE;
 
-	const tasks = await readTasks(ctx, node, states, taskIds);
-	// A task whose read failed is not known to have ended.
-	const ended = taskIds.filter((taskId) => tasks.has(taskId) && isFinal(tasks.get(taskId)!.status));
-	if (taskIds.every((taskId) => tasks.has(taskId))) rememberFinal(key, ended);
-	else forgetRun(key);
+	// Callbacks of one run that come together share a read (a burst of callbacks is common:
+	// many tasks ending at once); one that joined a read begun before it arrived reads again
+	// if, with its claim, every task is now said to have ended.
+	const arrivedAt = Date.now();
+	const read = async () => await readTasks(ctx, node, states, taskIds);
+	let shared = joinOrStartRead(key, 0, read);
+	let tasks = await shared.result;
+	let ended = endedTasks(key, taskIds, tasks);
+	if (ended.length < taskIds.length && shared.startedAt < arrivedAt && claimFinal(key, undefined, taskIds) === true) {
+		shared = joinOrStartRead(key, arrivedAt, read);
+		tasks = await shared.result;
+		ended = endedTasks(key, taskIds, tasks);
+	}
 	if (ended.length < taskIds.length || !startResuming(key)) return ACKNOWLEDGE;
 
 	if (entry?.node) {
@@ -89,6 +97,37 @@ async function serveCallback(ctx: IWebhookFunctions, node: INode): Promise<IWebh
 			}),
 		],
 	};
+}
+
+/** The run's tasks read as ended; what this process knows of the run is updated with the read. */
+function endedTasks(key: string, taskIds: string[], tasks: Map<string, IDataObject>): string[] {
+	// A task whose read failed is not known to have ended.
+	const ended = taskIds.filter((taskId) => tasks.has(taskId) && isFinal(tasks.get(taskId)!.status));
+	if (taskIds.every((taskId) => tasks.has(taskId))) rememberFinal(key, ended);
+	else forgetRun(key);
+	return ended;
+}
+
+interface SharedRead {
+	startedAt: number;
+	result: Promise<Map<string, IDataObject>>;
+}
+
+/** Reads of a run's tasks in flight in this process, by run. */
+const readsInFlight = new Map<string, SharedRead>();
+
+/** Joins the run's read in flight if it began at `notBefore` or later; else starts one. */
+function joinOrStartRead(key: string, notBefore: number, read: () => Promise<Map<string, IDataObject>>): SharedRead {
+	const inFlight = readsInFlight.get(key);
+	if (inFlight && inFlight.startedAt >= notBefore) return inFlight;
+	const started: SharedRead = {
+		startedAt: Date.now(),
+		result: read().finally(() => {
+			if (readsInFlight.get(key) === started) readsInFlight.delete(key);
+		}),
+	};
+	readsInFlight.set(key, started);
+	return started;
 }
 
 /** The task a callback names and the status it claims (neither trusted). */

@@ -1,3 +1,4 @@
+import { forgetRun, runKey } from '../../../../../nodes/Seedance/waiting/callback/callbackClaims';
 import { startCallbackRun } from '../../../../helpers/callbackRunner';
 import { binaryBuffer, runSeedance } from '../../../../helpers/n8nRunner';
 import { API_KEY, createRequests, type Simulator, withSimulator } from '../../../../helpers/simulator';
@@ -102,6 +103,20 @@ describe('Wait Mode "Callback": the execution waits in n8n, callbacks resume it'
 				'GET /api/v3/contents/generations/tasks',
 				...itemTasks.map(() => 'GET /api/v3/contents/generations/tasks/ID'),
 			]);
+		});
+	});
+
+	it('a process that knows nothing of the run (another webhook processor, a restart) reads once for a burst of final callbacks, and resumes once', async () => {
+		await withSimulator({ flavour: 'ark', taskMs: 300 }, async (sim) => {
+			const run = await startCallbackRun({ parameters: generate(), items: rows('a', 'b', 'c', 'd', 'e'), credentials: callbackCredentials(sim) });
+			const taskIds = run.first.items.map((item) => String(item.json.taskId));
+			forgetRun(runKey('seedance', taskIds));
+			await allEnded(sim);
+			const before = sim.requests.length;
+			const answers = await Promise.all(taskIds.map(async (taskId) => await run.deliver(sim.taskObject(taskId))));
+			expect(answers.filter((answer) => answer.resumed)).toHaveLength(1);
+			const lists = sim.requests.slice(before).filter((request) => request.method === 'GET' && request.path === '/api/v3/contents/generations/tasks');
+			expect(lists).toHaveLength(1);
 		});
 	});
 
