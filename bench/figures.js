@@ -159,7 +159,7 @@ function buildFigures(config, results) {
 		const fewer = id === 'batch-ark';
 		figures.push({
 			id: `requests-${result.sim}`,
-			figure: `2. Status requests per task while waiting, ${label}`,
+			figure: `2. Status requests per task (reads while waiting, and the GET that finishes each task), ${label}`,
 			measured:
 				`${perTask.toFixed(2)} (${result.api.getRequests} GETs${listNote}, for ${result.tasks.count} tasks); ` +
 				`each task's status read ${range(result.reads.perTask)} times${star(result)}`,
@@ -253,6 +253,106 @@ function buildFigures(config, results) {
 			value: big.node.executionTimeMs,
 			unit: 'ms',
 		});
+	}
+
+	// 5. Wait Mode Callback beside Poll, in a running n8n
+	const callback = byId['server-callback-ark'];
+	const poll = byId['server-poll-ark'];
+	if (callback || poll) {
+		const count = (tally) => `${tally.gets} GET${tally.gets === 1 ? '' : 's'} + ${tally.lists} list${tally.lists === 1 ? '' : 's'}`;
+		const perTask = (result, requests) => (requests / result.tasks.count).toFixed(2);
+		const load = `${config.serverItems} items x ${config.taskMs / 1000} s tasks, ark`;
+		const sideBySide = (parts) => parts.filter(Boolean).join('; ');
+		const waitingCallback = callback?.reads.windows.whileWaitingForTasks;
+		figures.push({
+			id: 'callback-status-requests-while-waiting',
+			figure: `5. Callback vs Poll mode, ${load}, in \`n8n start\`: status requests per task while waiting for the tasks (Callback: wait start -> last final callback; Poll: requests naming a running task)`,
+			measured: sideBySide([
+				callback &&
+					`Callback ${waitingCallback ? perTask(callback, waitingCallback.requests) : 'n/a'} (${waitingCallback ? count(waitingCallback) : 'the execution never waited'}; ` +
+						`before the wait: ${count(callback.reads.windows.beforeWait ?? { gets: 0, lists: 0 })}, the one read of all tasks after the creates)${star(callback)}`,
+				poll && `Poll (${config.pollIntervalS} s) ${perTask(poll, poll.reads.ofRunningTasks.requests)} (${count(poll.reads.ofRunningTasks)})${star(poll)}`,
+			]),
+			target: 'Callback: 0',
+			met: callback ? waitingCallback?.requests === 0 : undefined,
+			value: waitingCallback?.requests,
+			targetValue: 0,
+			unit: 'requests',
+			callback: callback && { whileWaiting: waitingCallback, ofRunningTasks: callback.reads.ofRunningTasks, windows: callback.reads.windows },
+			poll: poll && { ofRunningTasks: poll.reads.ofRunningTasks, windows: poll.reads.windows },
+		});
+		figures.push({
+			id: 'callback-status-requests-total',
+			figure: '5. Same runs: all status requests per task, first create -> execution end (GET /tasks/{id} + list requests)',
+			measured: sideBySide([
+				callback &&
+					`Callback ${callback.reads.statusRequestsPerTask.toFixed(2)} (${count(callback.reads.total)}: of running tasks ${count(callback.reads.ofRunningTasks)}, ` +
+						`finish ${count(callback.reads.finish)}; each task read ${callback.reads.perTask.min === callback.reads.perTask.max ? callback.reads.perTask.max : `${callback.reads.perTask.min}-${callback.reads.perTask.max}`} times)${star(callback)}`,
+				poll &&
+					`Poll ${poll.reads.statusRequestsPerTask.toFixed(2)} (${count(poll.reads.total)}: of running tasks ${count(poll.reads.ofRunningTasks)}, ` +
+						`finish ${count(poll.reads.finish)}; each task read ${poll.reads.perTask.min === poll.reads.perTask.max ? poll.reads.perTask.max : `${poll.reads.perTask.min}-${poll.reads.perTask.max}`} times)${star(poll)}`,
+			]),
+			target: '-',
+			met: undefined,
+			value: callback?.reads.statusRequestsPerTask,
+			unit: 'requests/task',
+			pollValue: poll?.reads.statusRequestsPerTask,
+		});
+		const heldCallback = callback?.held;
+		figures.push({
+			id: 'callback-held-seconds-per-task',
+			figure: '5. Same runs: seconds of held execution per task (n8n status `running`, from n8n\'s timestamps and event log)',
+			measured: sideBySide([
+				callback &&
+					`Callback ${seconds(heldCallback.heldPerTaskMs, 3)} (${seconds(heldCallback.heldMs, 2)} held` +
+					(heldCallback.firstPhaseMs !== undefined
+						? `: ${seconds(heldCallback.firstPhaseMs, 2)} to the wait + ${seconds(heldCallback.resumePhaseMs, 2)} resumed; waited ${seconds(heldCallback.waitedMs, 1)}`
+						: ': it never waited') +
+					`)${star(callback)}`,
+				poll && `Poll ${seconds(poll.held.heldPerTaskMs, 2)} (${seconds(poll.held.heldMs, 1)} held)${star(poll)}`,
+			]),
+			target: 'Callback: < 1 s',
+			met: callback ? heldCallback.heldPerTaskMs < 1000 : undefined,
+			value: heldCallback?.heldPerTaskMs,
+			targetValue: 1000,
+			unit: 'ms/task',
+			pollValue: poll?.held.heldPerTaskMs,
+		});
+		figures.push({
+			id: 'callback-end-after-last-task',
+			figure: '5. Same runs: execution end after the last task ended at the simulator',
+			measured: sideBySide([
+				callback && `Callback ${seconds(callback.tasks.endAfterLastTaskMs, 1)}${star(callback)}`,
+				poll && `Poll ${seconds(poll.tasks.endAfterLastTaskMs, 1)}${star(poll)}`,
+			]),
+			target: '-',
+			met: undefined,
+			value: callback?.tasks.endAfterLastTaskMs,
+			unit: 'ms',
+			pollValue: poll?.tasks.endAfterLastTaskMs,
+		});
+		const notesOf = [];
+		if (callback?.held.firstPhaseMs !== undefined) {
+			const bracket = (result) => `${seconds(result.held.restWatchRunningMs.lowerMs, 2)}-${seconds(result.held.restWatchRunningMs.upperMs, 2)}`;
+			notesOf.push(
+				`Figure 5's held time is the time n8n had the execution \`running\`, from n8n's own records: Poll mode startedAt -> stoppedAt; Callback mode ` +
+					`(startedAt -> the stoppedAt n8n saved when the execution turned \`waiting\`, read over REST while it waited, since n8n overwrites it at the end) + ` +
+					`(the resumed run's start in n8n's event log, .n8n/n8nEventLog.log \`n8n.audit.workflow.executed\`, logged just after n8n sets it running -> the final stoppedAt). ` +
+					`The REST watch (every ${callback.held.watchIntervalMs} ms) brackets it: Callback ${bracket(callback)}${poll ? `, Poll ${bracket(poll)}` : ''} ` +
+					`(${[callback, poll].filter(Boolean).every((result) => result.held.restWatchAgrees) ? 'consistent' : 'NOT consistent'}). ` +
+					`Not counted as held: n8n answering the callbacks that reached the waiting execution (${callback.n8n.webhookCallsWhileWaiting}; the simulator calls back on every status change, ` +
+					`${callback.api.callbacks} in all, those before the wait answered 409). The ${callback.tasks.count} final callbacks were sent within ${seconds(callback.timeline.lastFinalCallbackSent - callback.timeline.firstFinalCallbackSent, 2)}; ` +
+					`n8n logged its answers to them over ${seconds(callback.timeline.lastWebhookCallAnswered - callback.timeline.firstFinalCallbackSent, 2)} (the last ${seconds(callback.timeline.lastWebhookCallAnswered - callback.timeline.lastFinalCallbackSent, 2)} after it was sent), ` +
+					`then resumed the run (${seconds(callback.held.resumePhaseMs, 2)}): that, not the resumed run, is most of Callback mode's time from the last task's end to the execution's end.`,
+			);
+			notesOf.push(
+				`Figure 5's status requests are counted at the simulator from the run's first create to the execution's end. In Callback mode the finish reads remain, as in Poll mode: ` +
+					`the webhook that receives the last final callback reads all tasks once (a list request, while n8n still shows the execution \`waiting\`: ${count(callback.reads.windows.afterLastFinalCallbackStillWaiting)}), ` +
+					`and the resumed run GETs each task before downloading its video (${count(callback.reads.windows.resumedRun)}). ` +
+					`Poll mode's reads of running tasks grow with the task time (one list round per poll interval on ark, one GET per task and interval on the aggregator); Callback mode's stay at the one read after the creates.`,
+			);
+		}
+		notes.push(...notesOf);
 	}
 
 	if (results.some((result) => result.contended)) {

@@ -11,6 +11,8 @@ const simApi = require('./lib/sim');
 const { executeWorkflow } = require('./lib/execute');
 const { nodeTiming, workflowDurationMs, outputItems } = require('./lib/runData');
 const { RssSampler, ForeignCpuMeter, foreignN8nProcesses } = require('./lib/proc');
+const { triggerRun, watchExecution, finishedExecution, observedRunningMs } = require('./lib/server');
+const { endedExecutionEvents } = require('./lib/eventLog');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Other processes using more than this many cores on average make a measurement "contended". */
@@ -176,4 +178,230 @@ async function derive(scenario, result, { run, records, counted, sim }) {
 	}
 }
 
-module.exports = { measureScenario, waitForQuietMachine, CONTENDED_CORES };
+const FINAL_TASK_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled'];
+/** How often the REST watch of a server scenario reads the execution's status. */
+const WATCH_INTERVAL_MS = 100;
+
+/** The task IDs a status request names: the one of GET /tasks/{id}, or a list's filter.task_ids. */
+function namedTaskIds(record) {
+	if (record.path.startsWith(`${simApi.TASKS_PATH}/`)) return [decodeURIComponent(record.path.slice(simApi.TASKS_PATH.length + 1))];
+	const ids = record.query?.['filter.task_ids'];
+	return ids === undefined ? [] : [ids].flat();
+}
+
+/**
+ * Runs one `server` scenario once in the running n8n (run.js starts it): POSTs to the
+ * workflow's webhook, watches the execution over REST every 100 ms until it ends, and
+ * collects what n8n recorded, what the simulator received and the callbacks it sent.
+ *
+ * Held time (the execution occupies an n8n process: status `running`), from n8n's own records:
+ *   start:  the execution's startedAt (n8n's database);
+ *   wait:   the stoppedAt n8n saved when the execution turned `waiting` (read over REST while
+ *           it waited: n8n overwrites it when the execution ends);
+ *   resume: n8n's event log (`n8n.audit.workflow.executed` of the resumed run, emitted just
+ *           after n8n sets it running; the resumed node's start in run data as a fallback);
+ *   end:    the execution's stoppedAt.
+ * Poll mode: start -> end. Callback mode: (start -> wait) + (resume -> end). Cross-check: the
+ * bracket the REST watch puts on the time the execution was `running` (lib/server.js).
+ *
+ * Status requests (GET /tasks/{id} and list requests, at the simulator) from the first create to
+ * the end, split into reads of running tasks (a task the request names had not ended when it
+ * was sent: the cost of waiting) and finish reads (every task it names had ended), and, in
+ * Callback mode, by the moments above and the last task's first final callback.
+ */
+async function measureServerScenario(scenario, { n8n, server, rest, sims, config, progress }) {
+	const quiet = await waitForQuietMachine(config.idleWaitS, progress);
+	const sim = sims[scenario.sim];
+	await simApi.reset(sim);
+	const loadAverage1m = os.loadavg()[0];
+	const cpu = new ForeignCpuMeter().start();
+	const sampler = new RssSampler(server.pid, { intervalMs: 100 }).start();
+	const startedAt = Date.now();
+	let memory;
+	let trigger;
+	let watch;
+	try {
+		trigger = await triggerRun(server, rest, { workflowId: scenario.workflowId, path: scenario.webhookPath });
+		watch = await watchExecution(rest, scenario.workflowId, trigger.executionId, { intervalMs: WATCH_INTERVAL_MS, timeoutMs: scenario.timeoutMs });
+	} finally {
+		memory = sampler.stop();
+	}
+	const wallMs = Date.now() - startedAt;
+	const otherCpu = cpu.stop();
+	const execution = await finishedExecution(rest, trigger.executionId);
+	const error = execution.data?.resultData?.error;
+	if (execution.status !== 'success' || error) {
+		throw new Error(
+			`execution ${trigger.executionId} ended "${execution.status}"${error ? `: ${error.message}${error.node?.name ? ` (node "${error.node.name}")` : ''}` : ''}; statuses seen ${watch.history.map((entry) => entry.status).join(' -> ')}`,
+		);
+	}
+	const [records, callbacks, simTasks, media] = await Promise.all([simApi.requests(sim), simApi.callbacks(sim), simApi.tasks(sim), simApi.mediaRequests(sim)]);
+	const events = await endedExecutionEvents(n8n.userFolder, trigger.executionId);
+	const counted = simApi.countRequests(records);
+	const created = new Set(counted.createdTaskIds);
+	const tasks = simTasks.filter((task) => created.has(task.id));
+	const endOf = new Map(tasks.map((task) => [task.id, task.finishedAtMs ?? Infinity]));
+	const createTimes = records.filter((record) => record.method === 'POST' && record.taskId).map((record) => record.time);
+	const firstCreateAt = Math.min(...createTimes);
+	const lastCreateAt = Math.max(...createTimes);
+	const lastTaskEndAt = Math.max(...endOf.values());
+	const n8nStartedAt = Date.parse(execution.startedAt);
+	const n8nStoppedAt = Date.parse(execution.stoppedAt);
+	const seedance = nodeTiming(execution, scenario.node);
+
+	// The wait as n8n recorded it, its resume, and the callbacks.
+	const waiting = watch.history.find((entry) => entry.status === 'waiting');
+	const waitStartAt = waiting ? Date.parse(waiting.stoppedAt ?? '') || waiting.seenAt : undefined;
+	const runStarts = events.filter((event) => event.name === 'n8n.audit.workflow.executed').map((event) => event.at);
+	const resumedRunStart = waiting ? runStarts.find((at) => at > waitStartAt) : undefined;
+	const resumeAt = waiting ? (resumedRunStart ?? seedance.firstStartMs) : undefined;
+	const ownCallbacks = callbacks.filter((callback) => created.has(callback.taskId));
+	const firstFinalCallbackAt = [...created].map((id) =>
+		Math.min(...ownCallbacks.filter((callback) => callback.taskId === id && FINAL_TASK_STATUSES.includes(callback.taskStatus)).map((callback) => callback.time)),
+	);
+	const lastFinalCallbackAt = ownCallbacks.length > 0 ? Math.max(...firstFinalCallbackAt) : undefined;
+	const webhookCalls = events.filter((event) => event.name === 'n8n.audit.workflow.resumed').map((event) => event.at);
+
+	// Status requests.
+	const statusRecords = records.filter(simApi.isStatusRequest).filter((record) => record.time >= firstCreateAt && record.time <= n8nStoppedAt);
+	const ofRunningTasks = (record) => namedTaskIds(record).some((id) => (endOf.get(id) ?? Infinity) > record.time);
+	const tally = (list) => {
+		const lists = list.filter((record) => !record.path.startsWith(`${simApi.TASKS_PATH}/`)).length;
+		return { requests: list.length, gets: list.length - lists, lists };
+	};
+	const between = (from, to) => statusRecords.filter((record) => record.time >= from && record.time < to);
+	const reads = {
+		total: tally(statusRecords),
+		ofRunningTasks: tally(statusRecords.filter(ofRunningTasks)),
+		finish: tally(statusRecords.filter((record) => !ofRunningTasks(record))),
+		windows:
+			waiting && lastFinalCallbackAt !== undefined
+				? {
+						beforeWait: tally(between(firstCreateAt, waitStartAt + 1)),
+						whileWaitingForTasks: tally(between(waitStartAt + 1, lastFinalCallbackAt)),
+						afterLastFinalCallbackStillWaiting: tally(between(lastFinalCallbackAt, resumeAt)),
+						resumedRun: tally(between(resumeAt, n8nStoppedAt + 1)),
+					}
+				: {
+						whileTasksRan: tally(between(firstCreateAt, lastTaskEndAt)),
+						afterLastTaskEnded: tally(between(lastTaskEndAt, n8nStoppedAt + 1)),
+					},
+		statusRequestsPerTask: created.size ? statusRecords.length / created.size : 0,
+		perTask: summarize([...created].map((id) => counted.perTaskReads.get(id) ?? 0)),
+		afterEnd: records.filter(simApi.isStatusRequest).filter((record) => record.time > n8nStoppedAt).length,
+	};
+
+	const held = waiting
+		? {
+				source: resumedRunStart
+					? "n8n: startedAt -> stoppedAt saved at the wait; event log's resumed run start (n8n.audit.workflow.executed) -> stoppedAt"
+					: "n8n: startedAt -> stoppedAt saved at the wait; resumed node's start (run data) -> stoppedAt",
+				firstPhaseMs: waitStartAt - n8nStartedAt,
+				waitedMs: resumeAt - waitStartAt,
+				resumePhaseMs: n8nStoppedAt - resumeAt,
+				heldMs: waitStartAt - n8nStartedAt + (n8nStoppedAt - resumeAt),
+				resumedNodeStartAfterResumeMs: seedance.firstStartMs - resumeAt,
+				fromLastFinalCallbackToEndMs: lastFinalCallbackAt !== undefined ? n8nStoppedAt - lastFinalCallbackAt : undefined,
+			}
+		: { source: 'n8n: startedAt -> stoppedAt', heldMs: n8nStoppedAt - n8nStartedAt };
+	held.executionMs = n8nStoppedAt - n8nStartedAt;
+	held.heldPerTaskMs = created.size ? held.heldMs / created.size : 0;
+	held.restWatchRunningMs = observedRunningMs(watch.history, trigger.triggeredAt);
+	held.restWatchAgrees = held.restWatchRunningMs.lowerMs <= held.heldMs && held.heldMs <= held.restWatchRunningMs.upperMs;
+	held.watchIntervalMs = WATCH_INTERVAL_MS;
+	held.firstRunStartEventAfterStartedAtMs = runStarts.length > 0 ? runStarts[0] - n8nStartedAt : undefined;
+
+	const items = outputItems(execution, scenario.node);
+	const relative = (at) => (at === undefined || !Number.isFinite(at) ? undefined : at - n8nStartedAt);
+	const result = {
+		id: scenario.id,
+		group: scenario.group ?? scenario.id,
+		title: scenario.title,
+		kind: scenario.kind,
+		waitMode: scenario.waitMode,
+		sim: scenario.sim,
+		measuredNode: scenario.node,
+		executionId: trigger.executionId,
+		wallMs,
+		workflowMs: n8nStoppedAt - n8nStartedAt,
+		node: seedance,
+		memory,
+		machine: {
+			loadAverage1mAtStart: loadAverage1m,
+			waitedForQuietMs: quiet.waitedMs,
+			quietAtStart: quiet.quietAtStart,
+			otherProcessesCoresAtStart: quiet.foreignCoresAtStart,
+			otherN8nAtStart: quiet.foreignN8nAtStart,
+			otherProcessesCpuS: otherCpu.foreignCpuS,
+			otherProcessesCores: otherCpu.foreignCores,
+			ownCpuS: otherCpu.ownCpuS,
+		},
+		held,
+		reads,
+		// moments, in ms after n8n's startedAt
+		timeline: {
+			triggered: relative(trigger.triggeredAt),
+			firstCreate: relative(firstCreateAt),
+			lastCreate: relative(lastCreateAt),
+			waitStart: relative(waitStartAt),
+			lastTaskEnded: relative(lastTaskEndAt),
+			firstFinalCallbackSent: relative(firstFinalCallbackAt.length > 0 ? Math.min(...firstFinalCallbackAt) : undefined),
+			lastFinalCallbackSent: relative(lastFinalCallbackAt),
+			lastWebhookCallAnswered: relative(webhookCalls.at(-1)),
+			resumedRunStart: relative(resumeAt),
+			resumedNodeStart: waiting ? relative(seedance.firstStartMs) : undefined,
+			end: relative(n8nStoppedAt),
+		},
+		n8n: {
+			createdAt: execution.createdAt,
+			startedAt: execution.startedAt,
+			stoppedAt: execution.stoppedAt,
+			statusHistory: watch.history.map(({ status, seenAt, previousPollAt, stoppedAt, waitTill }) => ({
+				status,
+				seenAtMs: relative(seenAt),
+				previousPollAtMs: relative(previousPollAt),
+				stoppedAt,
+				waitTill,
+			})),
+			restPolls: watch.polls,
+			eventLog: events.map((event) => ({ ...event, atMs: relative(event.at), at: undefined })),
+			webhookCallsAnswered: webhookCalls.length,
+			webhookCallsWhileWaiting: webhookCalls.filter((at) => waiting && at > waitStartAt && at < resumeAt).length,
+		},
+		api: {
+			creates: counted.creates,
+			createStatuses: counted.createStatuses,
+			getRequests: counted.getRequests,
+			listRequests: counted.listRequests,
+			listStatuses: counted.listStatuses,
+			otherRequests: counted.otherRequests,
+			statusRequests: counted.statusRequests,
+			callbacks: ownCallbacks.length,
+			callbackAnswers: ownCallbacks.reduce((answers, callback) => {
+				const key = `${callback.taskStatus} ${callback.httpStatus ?? callback.error}`;
+				answers[key] = (answers[key] ?? 0) + 1;
+				return answers;
+			}, {}),
+			videoDownloads: media.filter((request) => request.status === 200 && created.has(request.taskId)).length,
+		},
+		tasks: {
+			count: tasks.length,
+			durationMs: summarize(tasks.filter((task) => task.finishedAtMs).map((task) => task.finishedAtMs - task.createdAtMs)),
+			createSpreadMs: lastCreateAt - firstCreateAt,
+			endAfterLastTaskMs: n8nStoppedAt - lastTaskEndAt,
+		},
+		outputs: {
+			items: items.length,
+			statuses: items.reduce((statuses, item) => {
+				const status = item.json?.status ?? (item.json?.error ? 'error' : 'unknown');
+				statuses[status] = (statuses[status] ?? 0) + 1;
+				return statuses;
+			}, {}),
+			withBinary: items.filter((item) => item.binary && Object.keys(item.binary).length > 0).length,
+		},
+	};
+	result.contended = !quiet.quietAtStart || memory.foreignN8nSeen.length > 0 || otherCpu.foreignCores >= CONTENDED_CORES;
+	return result;
+}
+
+module.exports = { measureScenario, measureServerScenario, waitForQuietMachine, CONTENDED_CORES };

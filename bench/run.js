@@ -1,14 +1,19 @@
 'use strict';
 /**
  * `npm run bench` (after `npm run build`): the Seedance node's benchmarks, inside a real n8n
- * 2.x (scripts/n8n/harness.js) against the API simulator, one `n8n execute` per scenario.
+ * 2.x (scripts/n8n/harness.js) against the API simulator, one `n8n execute` per scenario
+ * (figure 5, Wait Mode Callback beside Poll: one `n8n start` for its two runs, at the end).
  * Prints progress lines and a table (figure, measured, target, met?) and saves everything
  * as JSON: bench-results/latest.json plus a timestamped copy, and the table as
- * bench-results/latest.md. Timings never fail the run: it exits 0 unless something crashed.
+ * bench-results/latest.md (latest-only.* when BENCH_ONLY picks scenarios). Timings never
+ * fail the run: it exits 0 unless something crashed.
+ *
+ * Figure 5 alone: BENCH_ONLY=server-callback-ark,server-poll-ark node bench/run.js
  *
  * Environment (all optional): BENCH_BATCH_ITEMS (50), BENCH_TASK_MS (20000),
  * BENCH_POLL_INTERVAL_S (10), BENCH_SEQUENTIAL_ITEMS (5), BENCH_CREATE_ITEMS (1000),
  * BENCH_VIDEO_COUNT (20), BENCH_BIG_VIDEO_MIB (50), BENCH_SMALL_VIDEO_MIB (1),
+ * BENCH_SERVER_ITEMS (20: items of the Callback / Poll runs in one `n8n start`),
  * BENCH_IDLE_WAIT_S (600: longest wait for a quiet machine before a scenario),
  * BENCH_OVERHEAD_ROUNDS (1: runs of each 1,000-create scenario, alternating; figures use medians),
  * BENCH_ONLY (comma-separated scenario ids), BENCH_KEEP=1 (keep the n8n user folder),
@@ -23,7 +28,8 @@ const path = require('node:path');
 if (process.env.BENCH_VERBOSE !== '1') process.env.N8N_HARNESS_QUIET = '1';
 const harness = require('../scripts/n8n/harness');
 const { defineScenarios } = require('./scenarios');
-const { measureScenario } = require('./measure');
+const { measureScenario, measureServerScenario } = require('./measure');
+const { startServer } = require('./lib/server');
 const { buildFigures } = require('./figures');
 const { figuresTable, seconds } = require('./lib/report');
 
@@ -41,6 +47,7 @@ const config = {
 	sequentialItems: intEnv('BENCH_SEQUENTIAL_ITEMS', 5),
 	createItems: intEnv('BENCH_CREATE_ITEMS', 1000),
 	videoCount: intEnv('BENCH_VIDEO_COUNT', 20),
+	serverItems: intEnv('BENCH_SERVER_ITEMS', 20),
 	bigVideoMiB: intEnv('BENCH_BIG_VIDEO_MIB', 50),
 	smallVideoMiB: intEnv('BENCH_SMALL_VIDEO_MIB', 1),
 	idleWaitS: intEnv('BENCH_IDLE_WAIT_S', 600),
@@ -78,14 +85,19 @@ function environment(installed) {
 	};
 }
 
+/**
+ * A run of some scenarios only (BENCH_ONLY) keeps the last full run's latest.json / latest.md:
+ * it writes latest-only.json / latest-only.md and an "only" timestamped copy instead.
+ */
 function saveResults(report) {
 	fs.mkdirSync(RESULTS_DIR, { recursive: true });
 	const stamp = new Date(report.startedAt).toISOString().replace(/[:.]/g, '-');
 	const json = `${JSON.stringify(report, null, 2)}\n`;
+	const partial = report.config.only.length > 0 ? '-only' : '';
 	const files = {
-		latest: path.join(RESULTS_DIR, 'latest.json'),
-		stamped: path.join(RESULTS_DIR, `bench-${stamp}.json`),
-		table: path.join(RESULTS_DIR, 'latest.md'),
+		latest: path.join(RESULTS_DIR, `latest${partial}.json`),
+		stamped: path.join(RESULTS_DIR, `bench${partial}-${stamp}.json`),
+		table: path.join(RESULTS_DIR, `latest${partial}.md`),
 	};
 	// write to a temp file first, so an interrupted write never leaves a broken latest.json
 	for (const file of [files.stamped, files.latest]) {
@@ -109,6 +121,43 @@ async function prepareUserFolder(userFolder) {
 	}
 }
 
+/**
+ * The `server` scenarios (Wait Mode Callback beside Poll): their Webhook workflows are
+ * published, then one `n8n start` serves them all, one run at a time, and is stopped.
+ */
+async function runServerScenarios(scenarios, { n8n, sims, results, crashes, offset, total }) {
+	let server;
+	try {
+		progress(`publishing ${scenarios.length} Webhook workflow(s) and starting n8n (n8n start) for them`);
+		await n8n.publishWorkflows(scenarios.map((scenario) => scenario.workflowId));
+		const session = await startServer(n8n);
+		server = session.server;
+		progress(`  n8n ready on ${server.url} after ${seconds(session.bootMs, 1)}`);
+		for (const [index, scenario] of scenarios.entries()) {
+			progress(`${offset + index + 1}/${total} ${scenario.id}: ${scenario.title}`);
+			try {
+				const result = await measureServerScenario(scenario, { n8n, server, rest: session.rest, sims, config, progress });
+				results.push(result);
+				const phases = Object.entries(result.reads.windows).map(([name, phase]) => `${name} ${phase.gets} GETs + ${phase.lists} lists`).join(', ');
+				progress(
+					`  held ${seconds(result.held.heldMs, 2)} (${seconds(result.held.heldPerTaskMs, 3)} per task; REST watch: ${seconds(result.held.restWatchRunningMs.lowerMs, 2)}-${seconds(result.held.restWatchRunningMs.upperMs, 2)}), ` +
+						`execution ${seconds(result.held.executionMs, 1)}; API: ${result.api.creates} creates, ${phases}; ` +
+						`${result.api.callbacks} callbacks; ${result.api.videoDownloads} videos; other processes ${result.machine.otherProcessesCores.toFixed(2)} cores` +
+						(result.contended ? ' [CONTENDED]' : ''),
+				);
+			} catch (error) {
+				crashes.push({ scenario: scenario.id, error: error.message });
+				progress(`  CRASHED: ${error.message.split('\n')[0]}`);
+			}
+		}
+	} catch (error) {
+		for (const scenario of scenarios) if (![...results, ...crashes].some((done) => (done.id ?? done.scenario) === scenario.id)) crashes.push({ scenario: scenario.id, error: error.message });
+		progress(`  n8n server scenarios CRASHED: ${error.message.split('\n')[0]}`);
+	} finally {
+		await server?.stop();
+	}
+}
+
 async function main() {
 	const installed = harness.ensureN8nInstalled();
 	progress(`n8n ${installed.version} under Node ${tryExec(installed.nodeBinary, ['--version'])}, ${os.cpus().length} cores; config ${JSON.stringify(config)}`);
@@ -125,17 +174,21 @@ async function main() {
 
 		progress(`preparing the n8n user folder ${userFolder} (package from dist/, filesystem binary data)`);
 		const n8n = await prepareUserFolder(userFolder);
-		const [aggregator, ark, header] = await n8n.importCredentials([
+		const [aggregator, ark, arkCallbacks, header] = await n8n.importCredentials([
 			{ name: 'Seedance bench aggregator', apiKey, baseUrl: sims.aggregator.baseUrl },
 			{ name: 'Seedance bench ark', apiKey, baseUrl: sims.ark.baseUrl },
+			// Callbacks "This Host Calls Back": the simulator on 127.0.0.1 does, as Ark does
+			{ name: 'Seedance bench ark (calls back)', apiKey, baseUrl: sims.ark.baseUrl, data: { apiKey, baseUrl: sims.ark.baseUrl, callbacks: 'yes' } },
 			{ name: 'Bench header auth', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${apiKey}` } },
 		]);
-		const scenarios = defineScenarios(config, { aggregator, ark, header }, sims);
+		const scenarios = defineScenarios(config, { aggregator, ark, arkCallbacks, header }, sims);
 		const ids = await n8n.importWorkflows(scenarios.map((scenario) => scenario.workflow));
 		scenarios.forEach((scenario, index) => (scenario.workflowId = ids[index]));
 		progress(`imported ${scenarios.length} workflows; running each once`);
+		const serverScenarios = scenarios.filter((scenario) => scenario.kind === 'server');
+		const cliScenarios = scenarios.filter((scenario) => scenario.kind !== 'server');
 
-		for (const [index, scenario] of scenarios.entries()) {
+		for (const [index, scenario] of cliScenarios.entries()) {
 			progress(`${index + 1}/${scenarios.length} ${scenario.id}: ${scenario.title}`);
 			try {
 				const result = await measureScenario(scenario, { n8n, sims, config, progress });
@@ -152,6 +205,7 @@ async function main() {
 				progress(`  CRASHED: ${error.message.split('\n')[0]}`);
 			}
 		}
+		if (serverScenarios.length > 0) await runServerScenarios(serverScenarios, { n8n, sims, results, crashes, offset: cliScenarios.length, total: scenarios.length });
 	} finally {
 		await Promise.all(Object.values(sims).map((sim) => sim.stop()));
 		if (process.env.BENCH_KEEP === '1') progress(`kept the n8n user folder ${userFolder}`);

@@ -5,6 +5,8 @@
  * (the node's own execution time), the wall clock around `n8n execute` (n8n's boot
  * included), and the simulator's record (what the API received).
  */
+const crypto = require('node:crypto');
+
 const workflows = require('./lib/workflows');
 
 const { NAMES } = workflows;
@@ -20,7 +22,7 @@ function markers({ taskMs, queuedMs = 0, videoMiB }) {
 
 /**
  * @param config bench configuration (run.js)
- * @param credentials { aggregator, ark, header } as imported
+ * @param credentials { aggregator, ark, arkCallbacks, header } as imported
  * @param sims { aggregator, ark } started simulators
  * @returns the scenario list, in run order
  */
@@ -149,6 +151,28 @@ function defineScenarios(config, credentials, sims) {
 				credential: credentials.ark,
 				markers: markers({ taskMs: 1000, videoMiB }),
 				options: { pollInterval: 1 },
+			}),
+			timeoutMs: batchTimeoutMs,
+		})),
+		...['callback', 'poll'].map((waitMode) => ({
+			id: `server-${waitMode}-ark`,
+			title:
+				`${waitMode === 'callback' ? 'Callback' : 'Poll'} mode in a running n8n (n8n start, Webhook trigger): ${config.serverItems} items x ${config.taskMs / 1000} s tasks, ark flavour` +
+				(waitMode === 'poll' ? `, poll ${config.pollIntervalS} s` : ', the simulator calling back'),
+			kind: 'server',
+			waitMode,
+			sim: 'ark',
+			node: NAMES.seedance,
+			webhookPath: `seedance-bench-${waitMode}`,
+			workflow: workflows.seedanceWebhook({
+				name: `bench server ${waitMode} mode`,
+				path: `seedance-bench-${waitMode}`,
+				webhookId: crypto.randomUUID(),
+				count: config.serverItems,
+				credential: credentials.arkCallbacks,
+				markers: batchMarkers,
+				waitMode,
+				options: waitMode === 'poll' ? pollOptions : {},
 			}),
 			timeoutMs: batchTimeoutMs,
 		})),

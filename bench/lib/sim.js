@@ -17,6 +17,8 @@ const stats = (sim) => admin(sim, 'GET', 'stats');
 const requests = (sim) => admin(sim, 'GET', 'requests');
 const mediaRequests = (sim) => admin(sim, 'GET', 'media-requests');
 const tasks = (sim) => admin(sim, 'GET', 'tasks');
+/** Every callback POST the simulator attempted: { time (when it started), taskId, taskStatus, httpStatus, error }. */
+const callbacks = (sim) => admin(sim, 'GET', 'callbacks');
 
 function asArray(value) {
 	if (value === undefined || value === null) return [];
@@ -68,4 +70,10 @@ function tally(values) {
 	return counts;
 }
 
-module.exports = { TASKS_PATH, reset, stats, requests, mediaRequests, tasks, countRequests };
+/** Whether a recorded request is a status read: GET /tasks/{id} or a list request (GET /tasks). */
+function isStatusRequest(record) {
+	if (record.method !== 'GET') return false;
+	return record.path === TASKS_PATH || record.path === `${TASKS_PATH}/` || record.path.startsWith(`${TASKS_PATH}/`);
+}
+
+module.exports = { TASKS_PATH, reset, stats, requests, mediaRequests, tasks, callbacks, countRequests, isStatusRequest };

@@ -4,7 +4,8 @@
  *
  *   Start (Manual Trigger) -> Make Items (Code: N items {i}) -> <node under test>
  *
- * The node under test is the Seedance node (all items in one node run), the same node
+ * (or, for a running n8n, Webhook -> Make Items -> Seedance). The node under test is the
+ * Seedance node (all items in one node run), the same node
  * inside a Loop Over Items (SplitInBatches v3, batch size 1: one item submitted and waited
  * at a time, n8n's own sequential style), or n8n's HTTP Request node.
  */
@@ -13,6 +14,7 @@ const { NODE_TYPE, CREDENTIAL_TYPE } = require('../../scripts/n8n/harness');
 const MODEL = 'doubao-seedance-1-0-pro-250528';
 const NAMES = Object.freeze({
 	trigger: 'Start',
+	webhook: 'Webhook',
 	items: 'Make Items',
 	seedance: 'Seedance',
 	loop: 'Loop Over Items',
@@ -43,7 +45,7 @@ function promptExpression(markers) {
 	return `=Bench item {{ $json.i }}: a paper boat drifts down a rainy street ${markers}`.trimEnd();
 }
 
-function seedanceNode(position, { credential, markers, waitForCompletion = true, downloadVideo = true, options = {} }) {
+function seedanceNode(position, { credential, markers, waitForCompletion = true, waitMode, downloadVideo = true, options = {} }) {
 	return node(
 		NAMES.seedance,
 		NODE_TYPE,
@@ -54,6 +56,7 @@ function seedanceNode(position, { credential, markers, waitForCompletion = true,
 			model: MODEL,
 			prompt: promptExpression(markers),
 			waitForCompletion,
+			...(waitForCompletion && waitMode ? { waitMode } : {}),
 			...(waitForCompletion ? { downloadVideo } : {}),
 			options,
 		},
@@ -71,6 +74,23 @@ function seedanceBatch({ name, count, ...seedance }) {
 		[NAMES.trigger]: { main: [[link(NAMES.items)]] },
 		[NAMES.items]: { main: [[link(NAMES.seedance)]] },
 	});
+}
+
+/**
+ * Webhook (POST `path`, answered at once) -> Make Items (count) -> Seedance: for a running n8n
+ * (`n8n start`), where Wait Mode "Callback" can resume the execution. Every execution's data
+ * is saved, so its run data can be read over REST afterwards.
+ */
+function seedanceWebhook({ name, path, webhookId, count, ...seedance }) {
+	const [, items] = itemSource(count);
+	const webhook = node(NAMES.webhook, 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId });
+	return {
+		...workflow(name, [webhook, items, seedanceNode(2, seedance)], {
+			[NAMES.webhook]: { main: [[link(NAMES.items)]] },
+			[NAMES.items]: { main: [[link(NAMES.seedance)]] },
+		}),
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true },
+	};
 }
 
 /**
@@ -133,4 +153,4 @@ function httpRequestCreates({ name, count, baseUrl, credential, markers }) {
 	);
 }
 
-module.exports = { MODEL, NAMES, HTTP_REQUEST_TYPE_VERSION, seedanceBatch, seedanceLoop, httpRequestCreates };
+module.exports = { MODEL, NAMES, HTTP_REQUEST_TYPE_VERSION, seedanceBatch, seedanceLoop, seedanceWebhook, httpRequestCreates };
