@@ -249,7 +249,15 @@ async function startRedis({ dir, port, logFile }) {
 	const handle = spawnGroup('redis', redisServer, args, { cwd: dir, logFile });
 	await waitFor(`Redis on port ${port}`, () => redisPing(port), { handle, timeoutMs: 30000 });
 	log(`Redis ready on 127.0.0.1:${port}`);
-	return { ...handle, port };
+	const besideServer = path.join(path.dirname(redisServer), 'redis-cli');
+	const cliBinary = fs.existsSync(besideServer) ? besideServer : 'redis-cli';
+	/** Runs `redis-cli -p PORT <args>` and returns its raw output (trimmed); throws when it fails. */
+	const cli = (...args) => {
+		const result = spawnSync(cliBinary, ['-h', '127.0.0.1', '-p', String(port), ...args.map(String)], { encoding: 'utf8' });
+		if (result.status !== 0 || result.error) throw new Error(`redis-cli ${args.join(' ')} failed: ${result.error?.message ?? result.stderr}`);
+		return result.stdout.trim();
+	};
+	return { ...handle, port, cli };
 }
 
 // ------------------------------------------------------------ n8n processes
@@ -282,10 +290,12 @@ function queueEnv({ postgresPort, redisPort, webhookUrl, extra = {} }) {
  *               (CLI runs go to the same Postgres)
  *  env          extra environment for every n8n process (e.g. N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE)
  *  workerEnv    extra environment for the workers only
+ *  webhookEnv   extra environment for the webhook processors only
  *  mainPort, webhookPort   preferred ports (the next free one is used)
  *  binaryDataMode          'database' (n8n's queue-mode default) unless set
  *
- * Resolves { main, workers[], webhooks[], postgres, redis, n8n, userFolder, root, env, stop() }.
+ * Resolves { main, workers[], webhooks[], postgres, redis, n8n, userFolder, root, env, stop(),
+ * restartMain(), startWorker() }; redis.cli(...args) runs redis-cli against the private Redis.
  * On failure, stops whatever it started and rejects.
  */
 async function startQueueStack({
@@ -296,6 +306,7 @@ async function startQueueStack({
 	beforeN8n,
 	env = {},
 	workerEnv = {},
+	webhookEnv = {},
 	mainPort: preferredMainPort,
 	webhookPort: preferredWebhookPort,
 	postgresPort: preferredPostgresPort = 55432,
@@ -392,8 +403,9 @@ async function startQueueStack({
 			return startMain();
 		};
 
-		const boots = [];
-		for (let index = 0; index < workerCount; index++) {
+		/** Spawns worker-<n> (n = its place in stack.workers); resolves { worker, ready } (ready: a promise). */
+		const spawnWorker = async () => {
+			const index = stack.workers.length;
 			const healthPort = await harness.findFreePort();
 			const name = `worker-${index + 1}`;
 			const args = ['worker', ...(workerConcurrency ? [`--concurrency=${workerConcurrency}`] : [])];
@@ -403,15 +415,30 @@ async function startQueueStack({
 			started.push(worker);
 			Object.assign(worker, { healthPort, index });
 			stack.workers.push(worker);
-			boots.push(
-				waitFor(`${name}`, async () => (await httpOk(`http://127.0.0.1:${healthPort}/healthz/readiness`)) && worker.output().includes('n8n worker is now ready'), {
-					handle: worker,
-				}),
-			);
+			const ready = waitFor(`${name}`, async () => (await httpOk(`http://127.0.0.1:${healthPort}/healthz/readiness`)) && worker.output().includes('n8n worker is now ready'), {
+				handle: worker,
+			});
+			return { worker, ready };
+		};
+		/**
+		 * Starts one more worker (e.g. to replace a killed one: it gets the next name, worker-3, ...)
+		 * with the same settings; resolves its handle once it is ready.
+		 */
+		stack.startWorker = async () => {
+			const { worker, ready } = await spawnWorker();
+			await ready;
+			log(`${worker.name} ready`);
+			return worker;
+		};
+
+		const boots = [];
+		for (let index = 0; index < workerCount; index++) {
+			const { ready } = await spawnWorker();
+			boots.push(ready);
 		}
 		for (const [index, port] of webhookPorts.entries()) {
 			const name = `webhook-${index + 1}`;
-			const webhook = await spawnN8n(name, ['webhook'], { port });
+			const webhook = await spawnN8n(name, ['webhook'], { port, extra: webhookEnv });
 			started.push(webhook);
 			Object.assign(webhook, { port, url: `http://localhost:${port}` });
 			stack.webhooks.push(webhook);
@@ -430,6 +457,12 @@ async function startQueueStack({
 function executionsStartedBy(worker) {
 	const text = fs.existsSync(worker.logFile) ? fs.readFileSync(worker.logFile, 'utf8') : worker.output();
 	return [...text.matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]);
+}
+
+/** Execution IDs a worker's log says it finished ("Worker finished execution 12 (job 12)"), e.g. on reaching a wait. */
+function executionsFinishedBy(worker) {
+	const text = fs.existsSync(worker.logFile) ? fs.readFileSync(worker.logFile, 'utf8') : worker.output();
+	return [...text.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
 }
 
 /** Resident set size of a process and its descendants, in bytes (Linux /proc). */
@@ -474,6 +507,7 @@ module.exports = {
 	queueEnv,
 	startQueueStack,
 	executionsStartedBy,
+	executionsFinishedBy,
 	rssOfTree,
 	useOwnSignalHandlers,
 	spawnGroup,
