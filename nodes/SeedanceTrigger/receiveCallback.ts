@@ -10,10 +10,10 @@ import {
 
 import { downloadMedia } from '../Seedance/download/downloadMedia';
 import { type Action, credentialError, toNodeError } from '../Seedance/errors/nodeErrors';
-import { normalizeBaseUrl } from '../Seedance/execution/runOperation';
 import { taskIdProblem } from '../Seedance/mapping/taskId';
 import { shapeTask } from '../Seedance/output/taskOutput';
 import { CREDENTIAL_TYPE } from '../Seedance/transport/apiRequest';
+import { normalizeBaseUrl } from '../Seedance/transport/provider';
 import { type ApiTarget, readTask } from '../Seedance/transport/taskApi';
 import { webhookTransport } from '../Seedance/transport/webhookTransport';
 import { isSucceeded } from '../Seedance/waiting/taskStatus';

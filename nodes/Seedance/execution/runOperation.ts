@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow'
 import { type Action, credentialError, runFailedError, type TaskAwareError, toNodeError } from '../errors/nodeErrors';
 import { type ErrorRoute, errorItem } from '../output/errorItem';
 import { CREDENTIAL_TYPE } from '../transport/apiRequest';
+import { normalizeBaseUrl } from '../transport/provider';
 import { type ConnectionSettings, readConnectionSettings } from '../transport/connectionSettings';
 import { readTaskId } from '../mapping/taskId';
 import { type CallbackWaitState, restoreSettings, statesOf } from '../waiting/callback/callbackState';
@@ -210,9 +211,4 @@ async function runItem(
 		run.fail(nodeError);
 		return [];
 	}
-}
-
-/** Trims the base URL and its trailing slashes, so paths join cleanly. */
-export function normalizeBaseUrl(value: unknown): string {
-	return String(value ?? '').trim().replace(/\/+$/, '');
 }

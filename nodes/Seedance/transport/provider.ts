@@ -28,3 +28,8 @@ export function providerCallsBack(setting: unknown, baseURL: string): boolean {
 	if (setting === 'no') return false;
 	return isArkHost(baseURL);
 }
+
+/** Trims the base URL and its trailing slashes, so paths join cleanly. */
+export function normalizeBaseUrl(value: unknown): string {
+	return String(value ?? '').trim().replace(/\/+$/, '');
+}

@@ -1,8 +1,8 @@
 import type { IDataObject, INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { normalizeBaseUrl } from '../../execution/runOperation';
 import { shapeTask } from '../../output/taskOutput';
 import { CREDENTIAL_TYPE } from '../../transport/apiRequest';
+import { normalizeBaseUrl } from '../../transport/provider';
 import { type ApiTarget, listTasksById, readTask } from '../../transport/taskApi';
 import { webhookTransport } from '../../transport/webhookTransport';
 import { StatusPoller, type TaskReader } from '../statusPoller';
