@@ -105,6 +105,8 @@ const credentialType = new SeedanceApi();
 class TestNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType> = {
 		[SEEDANCE_NODE_TYPE]: seedanceType,
+		// The type n8n gives the node when an AI Agent uses it as a tool (usableAsTool).
+		[`${SEEDANCE_NODE_TYPE}Tool`]: seedanceType,
 		'test.source': new SourceNode(),
 	};
 	getByName(name: string): INodeType | IVersionedNodeType {
@@ -185,6 +187,8 @@ export interface RunOptions {
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 	/** The first N credential reads fail. */
 	failingCredentialReads?: number;
+	/** Runs the node under the type n8n gives it as an AI Agent's tool. */
+	asTool?: boolean;
 	/** Called with the running execution, e.g. to cancel it. */
 	onStart?: (execution: { cancel: () => void }) => void;
 }
@@ -228,7 +232,7 @@ export function prepareSeedanceRun(options: RunOptions): PreparedRun {
 		{
 			id: 'seedance',
 			name: 'Seedance',
-			type: SEEDANCE_NODE_TYPE,
+			type: options.asTool ? `${SEEDANCE_NODE_TYPE}Tool` : SEEDANCE_NODE_TYPE,
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: resolvedParameters,

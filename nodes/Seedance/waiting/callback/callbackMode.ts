@@ -5,9 +5,9 @@ import type { ItemSettings } from '../../execution/itemSettings';
 import { providerCallsBack } from '../../transport/provider';
 
 /**
- * Refuses Callback mode, before any request, where it cannot work: the credential's provider
- * does not call back (the aggregator), or the run mixes Poll and Callback items (one execution
- * either waits in n8n or runs).
+ * Refuses Callback mode, before any request, where it cannot work: the node is an AI Agent's
+ * tool, the credential's provider does not call back (the aggregator), or the run mixes Poll
+ * and Callback items (one execution either waits in n8n or runs).
  */
 export function checkCallbackMode(
 	node: INode,
@@ -17,6 +17,10 @@ export function checkCallbackMode(
 ): void {
 	const callbackItem = settings.findIndex((entry) => entry?.waitMode === 'callback');
 	if (callbackItem === -1) return;
+	if (node.type.endsWith('Tool')) {
+		// An AI Agent waits for its tool's answer within its own run: it cannot be put to wait.
+		throw inputError(node, callbackItem, 'Wait Mode', '"Callback" is not available to an AI Agent\'s tool: use "Poll"');
+	}
 	if (!providerCallsBack(callbacksSetting, baseURL)) {
 		throw new NodeOperationError(
 			node,

@@ -334,6 +334,14 @@ describe('Wait Mode "Callback": the execution waits in n8n, callbacks resume it'
 			});
 		});
 
+		it('the node as an AI Agent\'s tool (the agent cannot be put to wait)', async () => {
+			await withSimulator({ flavour: 'ark' }, async (sim) => {
+				const { error } = await runSeedance({ parameters: generate(), items: rows('a'), credentials: callbackCredentials(sim), asTool: true });
+				expect(error?.message).toMatch(/^Wait Mode: "Callback" is not available to an AI Agent's tool/);
+				expect(sim.requests).toHaveLength(0);
+			});
+		});
+
 		it('items that mix Poll and Callback', async () => {
 			await withSimulator({ flavour: 'ark' }, async (sim) => {
 				const { error } = await runSeedance({
