@@ -82,7 +82,10 @@ function timedOutError(
 	waiting: Map<number, { taskId: string }>,
 	maxWaitMs: number,
 ): NodeOperationError {
-	const list = [...waiting].map(([itemIndex, entry]) => `${entry.taskId} (item ${itemIndex})`).join(', ');
+	const list = [...waiting]
+		.sort(([a], [b]) => a - b)
+		.map(([itemIndex, entry]) => `${entry.taskId} (item ${itemIndex})`)
+		.join(', ');
 	return new NodeOperationError(
 		node,
 		`The tasks had not all ended when the maximum wait of ${maxWaitMs / 1000} s passed (Wait Mode: Callback)`,
