@@ -7,9 +7,23 @@
 const { mib, seconds, ratio } = require('./lib/report');
 const { HTTP_REQUEST_TYPE_VERSION } = require('./lib/workflows');
 const { CONTENDED_CORES } = require('./measure');
+const { PACED_SIMULATOR } = require('./scenarios');
 
 const BATCH_TOLERANCE = 1.15;
 const MEMORY_BUDGET_MIB = 150;
+/** Issue 11: 200 rows x 2 s tasks under 10 running / 600 rpm within 1.25 x the limit. */
+const PACING_TOLERANCE = 1.25;
+/**
+ * The same load measured in process by `npm run test:load` (n8n-core's WorkflowExecute, no n8n
+ * boot; README "Pacing to the provider's limits"), shown beside figure 6's rows. Seconds / 429s.
+ */
+const LOAD_TEST_REFERENCE = Object.freeze({
+	'aggregator-learn': { s: 64.5, http429: 10 },
+	'aggregator-rpm600': { s: 43.4, http429: 0 },
+	'aggregator-rpm600-running20': { s: 42.9, http429: 0 },
+	'ark-learn': { s: 41.7, http429: 0 },
+	'ark-rpm600': { s: 42.8, http429: 0 },
+});
 
 const median = (values) => {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -353,6 +367,66 @@ function buildFigures(config, results) {
 			);
 		}
 		notes.push(...notesOf);
+	}
+
+	// 6. pacing to the provider's limits
+	const pacing = Object.values(byId).filter((result) => result.kind === 'pacing');
+	if (pacing.length > 0) {
+		const slots = PACED_SIMULATOR.maxConcurrentTasks;
+		// as the load test's "simulator's own minimum": ceil(items / running slots) rounds of one task time
+		const limitMs = Math.ceil(config.pacingItems / slots) * config.pacingTaskMs;
+		const learnNotes = [];
+		for (const result of pacing) {
+			const key = result.id.replace(/^pacing-/, '');
+			const [flavour, ...rest] = key.split('-');
+			const learning = rest.join('-') === 'learn';
+			const r = result.node.executionTimeMs / limitMs;
+			const refused = result.http429.simulatorCounter;
+			const allowed429 = learning ? 10 : 0; // learning: the requests in flight (Max Concurrent Requests 10) when the first 429 comes back
+			const complete = result.outputs.withBinary === config.pacingItems && result.tasks.count === config.pacingItems;
+			const reference = LOAD_TEST_REFERENCE[key];
+			const byKind = Object.entries(result.http429.byKind).map(([kind, count]) => `${count} ${kind}`).join(', ');
+			const [first429, last429] = [result.http429.firstAfterNodeStartMs, result.http429.lastAfterNodeStartMs].map((ms) => (ms === undefined ? '' : seconds(ms, 1)));
+			const when = refused > 0 ? ` (${byKind}; at ${first429}${last429 !== first429 ? `-${last429}` : ''})` : '';
+			figures.push({
+				id: `pacing-${key}`,
+				figure: `6. Pacing: ${config.pacingItems} items x ${config.pacingTaskMs / 1000} s tasks, simulator at ${slots} running / ${PACED_SIMULATOR.rateLimitPerMinute} requests a minute, poll ${config.pacingPollS} s, ${flavour}: ${result.variantLabel ?? key}`,
+				measured:
+					`node ${seconds(result.node.executionTimeMs)} = ${ratio(r)} x limit; ${refused} x 429${when}; wall ${seconds(result.wallMs)}; ` +
+					`last task done at ${seconds(result.tasks.lastFinishedAfterNodeStartMs)}; ${result.outputs.withBinary}/${config.pacingItems} videos` +
+					(reference ? ` (test:load: ${reference.s.toFixed(1)} s = ${ratio((reference.s * 1000) / limitMs)} x, ${reference.http429} x 429)` : '') +
+					star(result),
+				target: `<= ${PACING_TOLERANCE} x limit (${seconds(limitMs * PACING_TOLERANCE)}); 429: ${learning ? `<= ${allowed429}, while learning` : '0'}`,
+				met: r <= PACING_TOLERANCE && refused <= allowed429 && complete,
+				value: result.node.executionTimeMs,
+				targetValue: limitMs * PACING_TOLERANCE,
+				unit: 'ms',
+				limitMs,
+				ratioToLimit: r,
+				wallRatioToLimit: result.wallMs / limitMs,
+				http429: refused,
+				http429Allowed: allowed429,
+				allVideos: complete,
+				loadTestReference: reference,
+			});
+			if (learning && refused > 0) {
+				learnNotes.push(
+					`Figure 6, ${flavour}, defaults: by the first 429 (at ${first429} after the node's start) the run had sent ${result.http429.acceptedBeforeFirst} requests ` +
+						`(${result.api.creates} creates, then status reads: ${flavour === 'aggregator' ? `a GET per task every ${config.pacingPollS} s` : 'list rounds'}); the budget it learns is what it sent in the last minute, ` +
+						`so that minute was spent already: the next request it got through came at ${result.http429.nextAcceptedAfterNodeStartMs === undefined ? 'n/a' : seconds(result.http429.nextAcceptedAfterNodeStartMs)}, when the window moved on. The busiest minute had ${result.requests.mostAcceptedInOneMinute} accepted requests; ` +
+						`the last task ended at ${seconds(result.tasks.lastFinishedAfterNodeStartMs)}, the node ${seconds(result.tasks.nodeEndAfterLastFinishMs)} later.`,
+				);
+			}
+		}
+		notes.push(
+			`Figure 6: the limit is the load test's "simulator's own minimum", ceil(${config.pacingItems} / ${slots}) x ${config.pacingTaskMs / 1000} s = ${seconds(limitMs, 0)} ` +
+				`(${slots} tasks run at once, the others wait queued); the ratio is the node's time (run data) / limit, the closest to the load test's in-process time. ` +
+				`"Wall" adds n8n's boot and the rest of \`n8n execute\`. 429s: the simulator's rateLimited counter (requests it refused over ${PACED_SIMULATOR.rateLimitPerMinute} in a sliding minute), by request kind, ` +
+				`at seconds after the node's start; "last task done": when the simulator ended the last task, after the node's start. Simulator: --max-concurrent-tasks ${slots} --rate-limit-per-minute ${PACED_SIMULATOR.rateLimitPerMinute} ` +
+				`--queued-ms ${PACED_SIMULATOR.queuedMs} --task-ms ${config.pacingTaskMs} --api-latency-ms ${PACED_SIMULATOR.apiLatencyMs}, as in scripts/load/seedance.load.ts. ` +
+				`"test:load" = the same load in process (README, Pacing to the provider's limits).`,
+			...learnNotes,
+		);
 	}
 
 	if (results.some((result) => result.contended)) {

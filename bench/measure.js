@@ -82,6 +82,7 @@ async function measureScenario(scenario, { n8n, sims, config, progress }) {
 		id: scenario.id,
 		group: scenario.group ?? scenario.id,
 		title: scenario.title,
+		kind: scenario.kind,
 		sim: scenario.sim,
 		measuredNode: scenario.node,
 		wallMs,
@@ -108,6 +109,7 @@ async function measureScenario(scenario, { n8n, sims, config, progress }) {
 			statusRequests: counted.statusRequests,
 			maxInFlight: stats.maxInFlight,
 			maxMediaInFlight: stats.maxMediaInFlight,
+			rateLimited: stats.rateLimited,
 		},
 	};
 	result.contended = !quiet.quietAtStart || memory.foreignN8nSeen.length > 0 || otherCpu.foreignCores >= CONTENDED_CORES;
@@ -156,6 +158,7 @@ async function derive(scenario, result, { run, records, counted, sim }) {
 			statusRequestsPerTask: created.size ? counted.statusRequests / created.size : 0,
 		};
 	}
+	if (scenario.kind === 'pacing') await derivePacing(scenario, result, { records, counted, sim });
 	if (scenario.kind === 'creates') {
 		const createTimes = records.filter((record) => record.method === 'POST').map((record) => record.time);
 		result.createBodySample = counted.createBodies[0];
@@ -176,6 +179,67 @@ async function derive(scenario, result, { run, records, counted, sim }) {
 			maxParallel: result.api.maxMediaInFlight,
 		};
 	}
+}
+
+/** Most records in any `windowMs` (records sorted by time). */
+function maxInWindow(times, windowMs) {
+	let most = 0;
+	for (let first = 0, last = 0; last < times.length; last++) {
+		while (times[last] - times[first] >= windowMs) first++;
+		most = Math.max(most, last - first + 1);
+	}
+	return most;
+}
+
+/**
+ * Figure 6 (pacing against the provider's limits): the 429 answers (the simulator's counter,
+ * and the records by request kind and time), the busiest minute of accepted requests, and
+ * how long the simulator itself was busy (first create to the last task's end).
+ */
+async function derivePacing(scenario, result, { records, counted, sim }) {
+	result.variant = scenario.variant;
+	result.variantLabel = scenario.variantLabel;
+	result.nodeOptions = scenario.nodeOptions;
+	const created = new Set(counted.createdTaskIds);
+	const tasks = (await simApi.tasks(sim)).filter((task) => created.has(task.id));
+	const firstCreateAt = Math.min(...records.filter((record) => record.method === 'POST').map((record) => record.time));
+	const lastFinishedAt = Math.max(...tasks.map((task) => task.finishedAtMs ?? Infinity));
+	const kindOf = (record) => {
+		if (record.method === 'POST') return 'create';
+		if (record.path.startsWith(`${simApi.TASKS_PATH}/`)) return 'get';
+		return record.path === simApi.TASKS_PATH || record.path === `${simApi.TASKS_PATH}/` ? 'list' : 'other';
+	};
+	const refused = records.filter((record) => record.status === 429);
+	const refusedAt = refused.map((record) => record.time - result.node.firstStartMs);
+	const acceptedTimes = records.filter((record) => record.status !== 429).map((record) => record.time).sort((a, b) => a - b);
+	result.tasks = {
+		count: tasks.length,
+		unfinished: tasks.filter((task) => !task.finishedAtMs).length,
+		durationMs: summarize(tasks.filter((task) => task.finishedAtMs).map((task) => task.finishedAtMs - task.createdAtMs)),
+		firstCreateAfterNodeStartMs: firstCreateAt - result.node.firstStartMs,
+		simulatorSpanMs: lastFinishedAt - firstCreateAt,
+		lastFinishedAfterNodeStartMs: lastFinishedAt - result.node.firstStartMs,
+		nodeEndAfterLastFinishMs: result.node.lastEndMs - lastFinishedAt,
+	};
+	result.http429 = {
+		simulatorCounter: result.api.rateLimited,
+		recorded: refused.length,
+		byKind: refused.reduce((tally, record) => ({ ...tally, [kindOf(record)]: (tally[kindOf(record)] ?? 0) + 1 }), {}),
+		// the first request answered (not 429) after the last 429: when the run got through again
+		nextAcceptedAfterNodeStartMs: refused.length
+			? Math.min(...records.filter((record) => record.status !== 429 && record.time > Math.max(...refused.map((late) => late.time))).map((record) => record.time)) - result.node.firstStartMs
+			: undefined,
+		acceptedBeforeFirst: refused.length ? records.filter((record) => record.status !== 429 && record.time < Math.min(...refused.map((late) => late.time))).length : undefined,
+		firstAfterNodeStartMs: refusedAt.length ? Math.min(...refusedAt) : undefined,
+		lastAfterNodeStartMs: refusedAt.length ? Math.max(...refusedAt) : undefined,
+	};
+	result.requests = {
+		total: records.length,
+		perTask: created.size ? records.length / created.size : 0,
+		accepted: acceptedTimes.length,
+		mostAcceptedInOneMinute: maxInWindow(acceptedTimes, 60_000),
+		statusRequestsPerTask: created.size ? counted.statusRequests / created.size : 0,
+	};
 }
 
 const FINAL_TASK_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled'];

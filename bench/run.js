@@ -9,6 +9,7 @@
  * fail the run: it exits 0 unless something crashed.
  *
  * Figure 5 alone: BENCH_ONLY=server-callback-ark,server-poll-ark node bench/run.js
+ * Figure 6 alone, with its optional Max Running Tasks = 20 runs: BENCH_ONLY='pacing-*' node bench/run.js
  *
  * Environment (all optional): BENCH_BATCH_ITEMS (50), BENCH_TASK_MS (20000),
  * BENCH_POLL_INTERVAL_S (10), BENCH_SEQUENTIAL_ITEMS (5), BENCH_CREATE_ITEMS (1000),
@@ -16,7 +17,9 @@
  * BENCH_SERVER_ITEMS (20: items of the Callback / Poll runs in one `n8n start`),
  * BENCH_IDLE_WAIT_S (600: longest wait for a quiet machine before a scenario),
  * BENCH_OVERHEAD_ROUNDS (1: runs of each 1,000-create scenario, alternating; figures use medians),
- * BENCH_ONLY (comma-separated scenario ids), BENCH_KEEP=1 (keep the n8n user folder),
+ * BENCH_PACING_ITEMS (200), BENCH_PACING_TASK_MS (2000), BENCH_PACING_POLL_S (1): figure 6's load,
+ * BENCH_ONLY (comma-separated scenario ids; "id-prefix*" picks every id starting so, optional
+ * scenarios included), BENCH_KEEP=1 (keep the n8n user folder),
  * BENCH_VERBOSE=1 (the harness's own log lines).
  */
 const { execFileSync } = require('node:child_process');
@@ -27,7 +30,7 @@ const path = require('node:path');
 
 if (process.env.BENCH_VERBOSE !== '1') process.env.N8N_HARNESS_QUIET = '1';
 const harness = require('../scripts/n8n/harness');
-const { defineScenarios } = require('./scenarios');
+const { defineScenarios, pacedSimulatorArgs } = require('./scenarios');
 const { measureScenario, measureServerScenario } = require('./measure');
 const { startServer } = require('./lib/server');
 const { buildFigures } = require('./figures');
@@ -52,6 +55,9 @@ const config = {
 	smallVideoMiB: intEnv('BENCH_SMALL_VIDEO_MIB', 1),
 	idleWaitS: intEnv('BENCH_IDLE_WAIT_S', 600),
 	overheadRounds: intEnv('BENCH_OVERHEAD_ROUNDS', 1),
+	pacingItems: intEnv('BENCH_PACING_ITEMS', 200),
+	pacingTaskMs: intEnv('BENCH_PACING_TASK_MS', 2000),
+	pacingPollS: intEnv('BENCH_PACING_POLL_S', 1),
 	only: (process.env.BENCH_ONLY ?? '').split(',').map((id) => id.trim()).filter(Boolean),
 };
 
@@ -171,17 +177,23 @@ async function main() {
 		progress('starting the simulators (aggregator and ark flavours)');
 		sims.aggregator = await harness.startSimulator({ apiKey, args: ['--flavour', 'aggregator'] });
 		sims.ark = await harness.startSimulator({ apiKey, args: ['--flavour', 'ark'] });
+		// figure 6: the provider's limits (10 tasks running, the rest queued; 600 API requests a minute)
+		progress(`starting the rate-limited simulators for figure 6 (${pacedSimulatorArgs(config).join(' ')})`);
+		sims.aggregatorPaced = await harness.startSimulator({ apiKey, args: ['--flavour', 'aggregator', ...pacedSimulatorArgs(config)] });
+		sims.arkPaced = await harness.startSimulator({ apiKey, args: ['--flavour', 'ark', ...pacedSimulatorArgs(config)] });
 
 		progress(`preparing the n8n user folder ${userFolder} (package from dist/, filesystem binary data)`);
 		const n8n = await prepareUserFolder(userFolder);
-		const [aggregator, ark, arkCallbacks, header] = await n8n.importCredentials([
+		const [aggregator, ark, arkCallbacks, header, aggregatorPaced, arkPaced] = await n8n.importCredentials([
 			{ name: 'Seedance bench aggregator', apiKey, baseUrl: sims.aggregator.baseUrl },
 			{ name: 'Seedance bench ark', apiKey, baseUrl: sims.ark.baseUrl },
 			// Callbacks "This Host Calls Back": the simulator on 127.0.0.1 does, as Ark does
 			{ name: 'Seedance bench ark (calls back)', apiKey, baseUrl: sims.ark.baseUrl, data: { apiKey, baseUrl: sims.ark.baseUrl, callbacks: 'yes' } },
 			{ name: 'Bench header auth', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${apiKey}` } },
+			{ name: 'Seedance bench aggregator (rate-limited)', apiKey, baseUrl: sims.aggregatorPaced.baseUrl },
+			{ name: 'Seedance bench ark (rate-limited)', apiKey, baseUrl: sims.arkPaced.baseUrl },
 		]);
-		const scenarios = defineScenarios(config, { aggregator, ark, arkCallbacks, header }, sims);
+		const scenarios = defineScenarios(config, { aggregator, ark, arkCallbacks, header, aggregatorPaced, arkPaced }, sims);
 		const ids = await n8n.importWorkflows(scenarios.map((scenario) => scenario.workflow));
 		scenarios.forEach((scenario, index) => (scenario.workflowId = ids[index]));
 		progress(`imported ${scenarios.length} workflows; running each once`);
@@ -196,7 +208,9 @@ async function main() {
 				progress(
 					`  node ${seconds(result.node.executionTimeMs, 2)} (${result.node.runs} run${result.node.runs > 1 ? 's' : ''}), ` +
 						`n8n execute ${seconds(result.wallMs, 1)}, peak RSS ${(result.memory.peakTreeBytes / 2 ** 20).toFixed(0)} MiB, ` +
-						`API: ${result.api.creates} creates, ${result.api.getRequests} GETs, ${result.api.listRequests} lists; ` +
+						`API: ${result.api.creates} creates, ${result.api.getRequests} GETs, ${result.api.listRequests} lists` +
+						(result.kind === 'pacing' ? `, ${result.api.rateLimited} x 429; simulator busy ${seconds(result.tasks.simulatorSpanMs, 1)}` : '') +
+						'; ' +
 						`other processes ${result.machine.otherProcessesCores.toFixed(2)} cores` +
 						(result.contended ? ' [CONTENDED]' : ''),
 				);

@@ -11,6 +11,35 @@ const workflows = require('./lib/workflows');
 
 const { NAMES } = workflows;
 
+/**
+ * Figure 6's simulators: the provider's limits for 1.0 pro on Ark's default tier, as the load
+ * test (scripts/load/seedance.load.ts) sets them: 10 tasks running at once (the others stay
+ * queued, started in order), 600 API requests per sliding minute (then 429 with Retry-After),
+ * tasks queued 100 ms at least and running `config.pacingTaskMs`, 50 ms per API answer.
+ */
+const PACED_SIMULATOR = Object.freeze({ maxConcurrentTasks: 10, rateLimitPerMinute: 600, queuedMs: 100, apiLatencyMs: 50 });
+
+function pacedSimulatorArgs(config) {
+	return [
+		'--max-concurrent-tasks', String(PACED_SIMULATOR.maxConcurrentTasks),
+		'--rate-limit-per-minute', String(PACED_SIMULATOR.rateLimitPerMinute),
+		'--queued-ms', String(PACED_SIMULATOR.queuedMs),
+		'--task-ms', String(config.pacingTaskMs),
+		'--api-latency-ms', String(PACED_SIMULATOR.apiLatencyMs),
+	];
+}
+
+/**
+ * Figure 6's runs per flavour: the node's defaults (Requests per Minute 0: learned from the
+ * first 429; Max Running Tasks 0: none), Requests per Minute = 600 (the provider's budget),
+ * and, optional (run only when BENCH_ONLY names it), Requests per Minute 600 + Max Running Tasks 20.
+ */
+const PACING_VARIANTS = Object.freeze([
+	{ suffix: 'learn', label: 'defaults (Requests per Minute 0: learned at the first 429; Max Running Tasks 0)', options: {} },
+	{ suffix: 'rpm600', label: 'Requests per Minute = 600', options: { requestsPerMinute: 600 } },
+	{ suffix: 'rpm600-running20', label: 'Requests per Minute = 600, Max Running Tasks = 20', options: { requestsPerMinute: 600, maxRunningTasks: 20 }, optional: true },
+]);
+
 /** Prompt markers that set a task's life in the simulator. */
 function markers({ taskMs, queuedMs = 0, videoMiB }) {
 	return [
@@ -22,8 +51,8 @@ function markers({ taskMs, queuedMs = 0, videoMiB }) {
 
 /**
  * @param config bench configuration (run.js)
- * @param credentials { aggregator, ark, arkCallbacks, header } as imported
- * @param sims { aggregator, ark } started simulators
+ * @param credentials { aggregator, ark, arkCallbacks, header, aggregatorPaced, arkPaced } as imported
+ * @param sims { aggregator, ark, aggregatorPaced, arkPaced } started simulators
  * @returns the scenario list, in run order
  */
 function defineScenarios(config, credentials, sims) {
@@ -154,6 +183,30 @@ function defineScenarios(config, credentials, sims) {
 			}),
 			timeoutMs: batchTimeoutMs,
 		})),
+		...['aggregator', 'ark'].flatMap((flavour) =>
+			PACING_VARIANTS.map((variant) => ({
+				id: `pacing-${flavour}-${variant.suffix}`,
+				title:
+					`pacing: ${config.pacingItems} items x ${config.pacingTaskMs / 1000} s tasks, simulator at ${PACED_SIMULATOR.maxConcurrentTasks} running / ` +
+					`${PACED_SIMULATOR.rateLimitPerMinute} requests a minute, poll ${config.pacingPollS} s, ${flavour} flavour, ${variant.label}`,
+				kind: 'pacing',
+				flavour,
+				variant: variant.suffix,
+				variantLabel: variant.label,
+				nodeOptions: variant.options,
+				optional: variant.optional === true,
+				sim: `${flavour}Paced`,
+				node: NAMES.seedance,
+				workflow: workflows.seedanceBatch({
+					name: `bench pacing ${flavour} ${variant.suffix}`,
+					count: config.pacingItems,
+					credential: credentials[`${flavour}Paced`],
+					markers: '', // the simulator's own --queued-ms / --task-ms
+					options: { pollInterval: config.pacingPollS, ...variant.options },
+				}),
+				timeoutMs: batchTimeoutMs,
+			})),
+		),
 		...['callback', 'poll'].map((waitMode) => ({
 			id: `server-${waitMode}-ark`,
 			title:
@@ -177,8 +230,16 @@ function defineScenarios(config, credentials, sims) {
 			timeoutMs: batchTimeoutMs,
 		})),
 	];
-	const selected = config.only.length > 0 ? scenarios.filter((scenario) => config.only.includes(scenario.id)) : scenarios;
-	return repeatOverheadRounds(selected, config.overheadRounds);
+	return repeatOverheadRounds(scenarios.filter((scenario) => isSelected(scenario, config.only)), config.overheadRounds);
+}
+
+/**
+ * Without BENCH_ONLY: every scenario but the optional ones. With it: the scenarios it names,
+ * by id or by "prefix*" (optional ones included).
+ */
+function isSelected(scenario, only) {
+	if (only.length === 0) return !scenario.optional;
+	return only.some((id) => (id.endsWith('*') ? scenario.id.startsWith(id.slice(0, -1)) : scenario.id === id));
 }
 
 /**
@@ -203,4 +264,4 @@ function repeatOverheadRounds(scenarios, rounds) {
 	return result;
 }
 
-module.exports = { defineScenarios, markers };
+module.exports = { defineScenarios, markers, pacedSimulatorArgs, PACED_SIMULATOR };
