@@ -185,6 +185,17 @@ function findFreePort() {
 	});
 }
 
+/**
+ * A free port that is not `taken`: a port found free and released (the server's) may be handed
+ * out again at once, and n8n fails to boot when its task broker gets its own port.
+ */
+async function findFreePortOtherThan(taken) {
+	for (;;) {
+		const port = await findFreePort();
+		if (port !== taken) return port;
+	}
+}
+
 /** Whether a TCP port is free on the loopback address n8n and the simulator listen on. */
 function isPortFree(port, host = '127.0.0.1') {
 	return new Promise((resolve) => {
@@ -463,7 +474,7 @@ class N8nInstance {
 			userFolder: this.userFolder,
 			binaryDataMode: this.binaryDataMode,
 			port,
-			runnersBrokerPort: await findFreePort(),
+			runnersBrokerPort: await findFreePortOtherThan(port),
 			extraEnv: runningServer ? { WEBHOOK_URL: `${runningServer.url}/`, ...this.extraEnv } : this.extraEnv,
 		});
 	}
@@ -917,6 +928,7 @@ module.exports = {
 	prepareUserFolder,
 	buildN8nEnv,
 	findFreePort,
+	findFreePortOtherThan,
 	parseJsonFromOutput,
 	nodeOutputItems,
 	maskSecret,

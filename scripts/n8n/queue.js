@@ -369,7 +369,8 @@ async function startQueueStack({
 				userFolder,
 				binaryDataMode,
 				port,
-				runnersBrokerPort: await harness.findFreePort(),
+				// Not the process's own port (a port just found free may be handed out again).
+				runnersBrokerPort: await harness.findFreePortOtherThan(port ?? Number(extra.QUEUE_HEALTH_CHECK_PORT)),
 				extraEnv: { ...sharedEnv, ...extra },
 			});
 			return base;
