@@ -89,16 +89,7 @@ async function measureScenario(scenario, { n8n, sims, config, progress }) {
 		workflowMs: workflowDurationMs(run),
 		node: nodeTiming(run, scenario.node),
 		memory,
-		machine: {
-			loadAverage1mAtStart: loadAverage1m,
-			waitedForQuietMs: quiet.waitedMs,
-			quietAtStart: quiet.quietAtStart,
-			otherProcessesCoresAtStart: quiet.foreignCoresAtStart,
-			otherN8nAtStart: quiet.foreignN8nAtStart,
-			otherProcessesCpuS: otherCpu.foreignCpuS,
-			otherProcessesCores: otherCpu.foreignCores,
-			ownCpuS: otherCpu.ownCpuS,
-		},
+		machine: machineRecord(loadAverage1m, quiet, otherCpu),
 		api: {
 			creates: counted.creates,
 			createStatuses: counted.createStatuses,
@@ -390,16 +381,7 @@ async function measureServerScenario(scenario, { n8n, server, rest, sims, config
 		workflowMs: n8nStoppedAt - n8nStartedAt,
 		node: seedance,
 		memory,
-		machine: {
-			loadAverage1mAtStart: loadAverage1m,
-			waitedForQuietMs: quiet.waitedMs,
-			quietAtStart: quiet.quietAtStart,
-			otherProcessesCoresAtStart: quiet.foreignCoresAtStart,
-			otherN8nAtStart: quiet.foreignN8nAtStart,
-			otherProcessesCpuS: otherCpu.foreignCpuS,
-			otherProcessesCores: otherCpu.foreignCores,
-			ownCpuS: otherCpu.ownCpuS,
-		},
+		machine: machineRecord(loadAverage1m, quiet, otherCpu),
 		held,
 		reads,
 		// moments, in ms after n8n's startedAt
@@ -466,6 +448,20 @@ async function measureServerScenario(scenario, { n8n, server, rest, sims, config
 	};
 	result.contended = !quiet.quietAtStart || memory.foreignN8nSeen.length > 0 || otherCpu.foreignCores >= CONTENDED_CORES;
 	return result;
+}
+
+/** How busy the machine was around one measured run (other processes may distort its timings). */
+function machineRecord(loadAverage1m, quiet, otherCpu) {
+	return {
+		loadAverage1mAtStart: loadAverage1m,
+		waitedForQuietMs: quiet.waitedMs,
+		quietAtStart: quiet.quietAtStart,
+		otherProcessesCoresAtStart: quiet.foreignCoresAtStart,
+		otherN8nAtStart: quiet.foreignN8nAtStart,
+		otherProcessesCpuS: otherCpu.foreignCpuS,
+		otherProcessesCores: otherCpu.foreignCores,
+		ownCpuS: otherCpu.ownCpuS,
+	};
 }
 
 module.exports = { measureScenario, measureServerScenario, waitForQuietMachine, CONTENDED_CORES };
