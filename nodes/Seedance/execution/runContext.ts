@@ -4,7 +4,7 @@ import type { ConnectionSettings } from '../transport/connectionSettings';
 import { cancellableSleep, type CancelledError } from '../transport/cancellableSleep';
 import { RateGate } from '../transport/rateGate';
 import { RequestBudget } from '../transport/requestBudget';
-import { RequestLimiter } from '../transport/requestLimiter';
+import { ConcurrencyLimit } from '../transport/concurrencyLimit';
 import { CallbackBarrier } from '../waiting/callback/callbackBarrier';
 import { StatusPoller } from '../waiting/statusPoller';
 
@@ -36,11 +36,11 @@ export interface TaskRecord {
  * waits end, and the node's error lists every task the run created (see runOperation.ts).
  */
 export class RunContext {
-	readonly limiter: RequestLimiter;
+	readonly limiter: ConcurrencyLimit;
 	readonly gate = new RateGate();
 	readonly budget: RequestBudget;
 	/** Tasks of the run that may be unfinished at once ("Max Running Tasks"); creates wait for a slot. */
-	readonly taskSlots: RequestLimiter;
+	readonly taskSlots: ConcurrencyLimit;
 	readonly poller: StatusPoller;
 	readonly signal: AbortSignal;
 	/** Callback mode: where the items meet once their tasks exist (undefined in Poll mode). */
@@ -57,9 +57,9 @@ export class RunContext {
 		readonly cancelSignal: AbortSignal | undefined,
 		private readonly customData?: IExecuteFunctions['customData'],
 	) {
-		this.limiter = new RequestLimiter(limits.maxConcurrentRequests);
+		this.limiter = new ConcurrencyLimit(limits.maxConcurrentRequests);
 		this.budget = new RequestBudget(limits.requestsPerMinute);
-		this.taskSlots = new RequestLimiter(limits.maxRunningTasks);
+		this.taskSlots = new ConcurrencyLimit(limits.maxRunningTasks);
 		this.poller = new StatusPoller((intervalMs) => this.budget.readShare(intervalMs));
 		this.signal = cancelSignal ? AbortSignal.any([cancelSignal, this.stopController.signal]) : this.stopController.signal;
 	}

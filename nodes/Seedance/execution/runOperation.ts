@@ -18,6 +18,8 @@ import { RunContext, type RunLimits } from './runContext';
 export interface ItemOperation<Prepared> {
 	/** What the item does first (it names the step in error messages). */
 	firstAction: Action;
+	/** Whether the item's work creates a task, holding one of the run's task slots until it is done ("Max Running Tasks"). */
+	createsTask?: boolean;
 	/** Reads and checks the item's parameters. Sends nothing; throws an input error naming the field. */
 	prepare(ctx: IExecuteFunctions, itemIndex: number, run: PrepareContext): Prepared | Promise<Prepared>;
 	/** The item's work: requests, waiting, downloads. Returns its output items. */
@@ -119,7 +121,7 @@ export async function runOperation<P>(ctx: IExecuteFunctions, operation: ItemOpe
 				return await runItem(node, run, item, async () => {
 					await run.batchTurn(itemIndex, item.transport.cancelled);
 					// A create holds one of the run's task slots until its item is done ("Max Running Tasks").
-					if (operation.firstAction !== 'create') return await operation.execute(ctx, item, entry.value);
+					if (!operation.createsTask) return await operation.execute(ctx, item, entry.value);
 					return await run.taskSlots.run(
 						async () => await operation.execute(ctx, item, entry.value),
 						run.signal,

@@ -5,7 +5,7 @@ import { cancellableSleep, type CancelledError, throwIfCancelled } from './cance
 import type { ConnectionSettings } from './connectionSettings';
 import type { RateGate } from './rateGate';
 import type { RequestBudget } from './requestBudget';
-import type { RequestLimiter } from './requestLimiter';
+import type { ConcurrencyLimit } from './concurrencyLimit';
 import {
 	isRateLimited,
 	isRetryable,
@@ -44,7 +44,7 @@ export interface ApiCall {
 export interface TransportContext {
 	/** The node's Settings tab: proxy, timeout, certificate checks; for API calls and downloads. */
 	connection: ConnectionSettings;
-	limiter: RequestLimiter;
+	limiter: ConcurrencyLimit;
 	/** Shared by the run: a 429 holds back every request until Retry-After. */
 	gate: RateGate;
 	/** Shared by the run: the provider's requests per minute, set or learned from a 429. */

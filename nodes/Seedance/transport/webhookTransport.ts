@@ -5,7 +5,7 @@ import type { TransportContext } from './apiRequest';
 import { type ConnectionSettings, DEFAULT_TIMEOUT_MS } from './connectionSettings';
 import { RateGate } from './rateGate';
 import { RequestBudget } from './requestBudget';
-import { RequestLimiter } from './requestLimiter';
+import { ConcurrencyLimit } from './concurrencyLimit';
 
 /** A 429 from the API holds the answer to a callback back this long at most. */
 const RATE_LIMIT_PATIENCE_MS = 30_000;
@@ -26,7 +26,7 @@ export function webhookTransport(
 ): TransportContext {
 	return {
 		connection: options.connection ?? { skipSslCertificateValidation: false, timeoutMs: DEFAULT_TIMEOUT_MS },
-		limiter: new RequestLimiter(options.maxConcurrentRequests ?? 1),
+		limiter: new ConcurrencyLimit(options.maxConcurrentRequests ?? 1),
 		gate: new RateGate(),
 		budget: new RequestBudget(),
 		rateLimitPatienceMs: RATE_LIMIT_PATIENCE_MS,

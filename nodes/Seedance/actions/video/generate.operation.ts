@@ -519,6 +519,7 @@ export const retryNotice: INodeProperties = {
 
 const generate: ItemOperation<CreateRequest> = {
 	firstAction: 'create',
+	createsTask: true,
 	prepare(ctx, itemIndex, { baseURL, settings, callbackUrl }) {
 		const request = prepareCreateRequest(ctx, itemIndex, description, baseURL);
 		if (settings.waitMode === 'callback') setCallbackUrl(ctx.getNode(), itemIndex, request.body, request.extraBody, callbackUrl());

@@ -122,7 +122,7 @@ describe('a file n8n refuses to store', () => {
 		const { downloadMedia } = await import('../../../../nodes/Seedance/download/downloadMedia');
 		const { RateGate } = await import('../../../../nodes/Seedance/transport/rateGate');
 		const { RequestBudget } = await import('../../../../nodes/Seedance/transport/requestBudget');
-		const { RequestLimiter } = await import('../../../../nodes/Seedance/transport/requestLimiter');
+		const { ConcurrencyLimit } = await import('../../../../nodes/Seedance/transport/concurrencyLimit');
 		let downloads = 0;
 		const ctx = {
 			helpers: {
@@ -137,7 +137,7 @@ describe('a file n8n refuses to store', () => {
 		};
 		const transport = {
 			connection: { skipSslCertificateValidation: false, timeoutMs: 1000 },
-			limiter: new RequestLimiter(1),
+			limiter: new ConcurrencyLimit(1),
 			gate: new RateGate(),
 			budget: new RequestBudget(),
 			rateLimitPatienceMs: 1000,

@@ -6,7 +6,7 @@ import type { CancelledError } from './cancellableSleep';
  * bounds the tasks a run keeps unfinished ("Max Running Tasks"). A wait for a place ends at
  * once when the run's signal fires (cancelled, or another item failed).
  */
-export class RequestLimiter {
+export class ConcurrencyLimit {
 	private active = 0;
 	private readonly waiting: Array<() => void> = [];
 
