@@ -270,6 +270,18 @@ describe('Wait Mode "Callback": the execution waits in n8n, callbacks resume it'
 		});
 	});
 
+	it('creates every task before waiting even with Max Running Tasks set (it is a Poll-mode option)', async () => {
+		await withSimulator({ flavour: 'ark', taskMs: 60_000 }, async (sim) => {
+			const run = await startCallbackRun({
+				parameters: generate({ options: { maxRunningTasks: 1 } }),
+				items: rows('a', 'b', 'c'),
+				credentials: callbackCredentials(sim),
+			});
+			expect(run.waiting).toBe(true);
+			expect(createRequests(sim)).toHaveLength(3);
+		});
+	});
+
 	describe('when Max Wait passes first (n8n resumes the node without running it)', () => {
 		it('On Timeout "output": each item gives its task as last seen, no request sent then', async () => {
 			await withSimulator({ flavour: 'ark', taskMs: 60_000 }, async (sim) => {
