@@ -288,7 +288,11 @@ describe('example workflows in a real n8n', () => {
 			[{ item: 0 }, 'succeeded'],
 			[{ item: 1 }, 'succeeded'],
 		]);
-		expect(items.map((item) => item.json.taskId)).toEqual(creates.map((create) => create.taskId));
+		// Each item holds the task created for its own prompt (the creates run at once, in any order).
+		const prompts = execution.data.resultData.runData[CALLBACK_PROMPTS][0].data.main[0].map((item) => item.json.prompt);
+		const taskOfPrompt = (prompt) => creates.find((create) => String(create.body.prompt).startsWith(prompt))?.taskId;
+		expect(items.map((item) => item.json.taskId)).toEqual(prompts.map(taskOfPrompt));
+		expect(new Set(items.map((item) => item.json.taskId)).size).toBe(2);
 		for (const item of items) {
 			const bytes = n8n.readBinaryData(item.binary.data);
 			expectPlayableMp4(bytes);
