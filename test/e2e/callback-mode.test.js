@@ -17,9 +17,9 @@
  *                callback; 5 items, paired, 4 videos (the simulator's size) and the failed task
  *                as an error item, with the same fields and error message as the same run in
  *                Poll mode.
- *   out of order the same with the first 4 creates answered 429 once (the node retries them),
- *                so item 0 is not the first to get its task: still no status read before the
- *                last final callback.
+ *   out of order the same with the items starting 200 ms apart (Settings > Batching) and item
+ *                0's create answered 429 once (Retry-After 1 s; the node retries it), so
+ *                item 0 gets its task last: still no status read before the last final callback.
  *   restart      5 items, n8n stopped once the execution waits and started again (same
  *                folder, same port) before the tasks end: success with all 5 videos.
  *   forged       a POST to the resume URL claiming `succeeded` for each task while the
@@ -62,7 +62,7 @@ function record(label, value) {
 
 // ------------------------------------------------------------ workflows
 
-function webhookWorkflow({ key, name, credential, waitMode, onError, webhookId }) {
+function webhookWorkflow({ key, name, credential, waitMode, onError, webhookId, requestOptions }) {
 	return {
 		name,
 		nodes: [
@@ -100,6 +100,7 @@ function webhookWorkflow({ key, name, credential, waitMode, onError, webhookId }
 					downloadVideo: true,
 					simplify: true,
 					options: { pollInterval: 1, maxWait: 300 },
+					...(requestOptions ? { requestOptions } : {}),
 				},
 				credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 				...(onError ? { onError } : {}),
@@ -142,6 +143,15 @@ describe('Seedance Wait Mode "Callback" in a real n8n', () => {
 			{ key: 'poll', credential: callsBack, waitMode: 'poll', onError: 'continueRegularOutput', webhookId: '0b7e3d52-6f1a-4c9e-8d20-3a9c5e1f7b02' },
 			{ key: 'refused-no', credential: noCallbacks, waitMode: 'callback', webhookId: '0b7e3d52-6f1a-4c9e-8d20-3a9c5e1f7b03' },
 			{ key: 'refused-auto', credential: autoCallbacks, waitMode: 'callback', webhookId: '0b7e3d52-6f1a-4c9e-8d20-3a9c5e1f7b04' },
+			// Items start 200 ms apart (Settings > Batching), so the order of the creates is known.
+			{
+				key: 'batched',
+				credential: callsBack,
+				waitMode: 'callback',
+				onError: 'continueRegularOutput',
+				webhookId: '0b7e3d52-6f1a-4c9e-8d20-3a9c5e1f7b05',
+				requestOptions: { batching: { batch: { batchSize: 1, batchInterval: 200 } } },
+			},
 		];
 		const ids = await n8n.importWorkflows(
 			definitions.map((definition) => webhookWorkflow({ ...definition, name: `e2e callback mode: ${definition.key}` })),
@@ -388,14 +398,17 @@ describe('Seedance Wait Mode "Callback" in a real n8n', () => {
 		expect(items.map((item) => shape(item, taskIds))).toEqual(pollItems.map((item) => shape(item, pollTaskIds)));
 	});
 
-	test('5 items whose creates finish out of order (4 of them answered 429 once): still no status read before the last final callback', async () => {
+	test('5 items whose creates finish out of order (item 0 answered 429 once): still no status read before the last final callback', async () => {
 		const label = 'out-of-order';
 		const prompts = Array.from({ length: 5 }, (_, n) => `${label} clip ${n}: a paper boat [sim:queued_ms=1000] [sim:task_ms=${3000 + 300 * n}]`);
-		// The first 4 creates to arrive are refused with 429 (no task made; the node retries
-		// them): the item whose create went through first is then not item 0.
-		await simulator.admin('faults', { method: 'POST', body: { match: { method: 'POST', path: TASKS_PATH }, times: 4, kind: 'status', status: 429 } });
+		// Items start 200 ms apart; item 0's create, the first, is refused with 429 and
+		// Retry-After 1 s (no task made; the node retries it): its task is created last.
+		await simulator.admin('faults', {
+			method: 'POST',
+			body: { match: { method: 'POST', path: TASKS_PATH }, times: 1, kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+		});
 
-		const executionId = await startRun('callback', prompts);
+		const executionId = await startRun('batched', prompts);
 		const waiting = await watchUntil(executionId, ['waiting'], { timeoutMs: 30000 });
 		const creates = createsInPromptOrder(await createsFor(label), label, 5);
 		const taskIds = creates.map((create) => create.taskId);
@@ -421,7 +434,7 @@ describe('Seedance Wait Mode "Callback" in a real n8n', () => {
 			finishedAfterLastFinalCallbackMs: Date.parse(execution.stoppedAt) - lastFinalAt,
 			status: execution.status,
 		});
-		expect(refused).toHaveLength(4);
+		expect(refused).toHaveLength(1);
 		expect(createOrder[0]).not.toBe(0); // the case under test: item 0 did not get its task first
 		for (const callback of callbacks) expect(answersAllowed(callback)).toContain(callback.httpStatus);
 		expect(early).toEqual([]);
