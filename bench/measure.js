@@ -91,13 +91,7 @@ async function measureScenario(scenario, { n8n, sims, config, progress }) {
 		memory,
 		machine: machineRecord(loadAverage1m, quiet, otherCpu),
 		api: {
-			creates: counted.creates,
-			createStatuses: counted.createStatuses,
-			getRequests: counted.getRequests,
-			listRequests: counted.listRequests,
-			listStatuses: counted.listStatuses,
-			otherRequests: counted.otherRequests,
-			statusRequests: counted.statusRequests,
+			...requestCounts(counted),
 			maxInFlight: stats.maxInFlight,
 			maxMediaInFlight: stats.maxMediaInFlight,
 			rateLimited: stats.rateLimited,
@@ -415,13 +409,7 @@ async function measureServerScenario(scenario, { n8n, server, rest, sims, config
 			webhookCallsWhileWaiting: webhookCalls.filter((at) => waiting && at > waitStartAt && at < resumeAt).length,
 		},
 		api: {
-			creates: counted.creates,
-			createStatuses: counted.createStatuses,
-			getRequests: counted.getRequests,
-			listRequests: counted.listRequests,
-			listStatuses: counted.listStatuses,
-			otherRequests: counted.otherRequests,
-			statusRequests: counted.statusRequests,
+			...requestCounts(counted),
 			callbacks: ownCallbacks.length,
 			callbackAnswers: ownCallbacks.reduce((answers, callback) => {
 				const key = `${callback.taskStatus} ${callback.httpStatus ?? callback.error}`;
@@ -448,6 +436,19 @@ async function measureServerScenario(scenario, { n8n, server, rest, sims, config
 	};
 	result.contended = !quiet.quietAtStart || memory.foreignN8nSeen.length > 0 || otherCpu.foreignCores >= CONTENDED_CORES;
 	return result;
+}
+
+/** The API requests of one run, by kind, as the simulator recorded them. */
+function requestCounts(counted) {
+	return {
+		creates: counted.creates,
+		createStatuses: counted.createStatuses,
+		getRequests: counted.getRequests,
+		listRequests: counted.listRequests,
+		listStatuses: counted.listStatuses,
+		otherRequests: counted.otherRequests,
+		statusRequests: counted.statusRequests,
+	};
 }
 
 /** How busy the machine was around one measured run (other processes may distort its timings). */
