@@ -102,15 +102,13 @@ export async function runOperation<P>(ctx: IExecuteFunctions, operation: ItemOpe
 			prepared.push({ error: nodeError });
 		}
 	}
-	const settingsOf = (itemIndex: number) => {
-		const entry = prepared[itemIndex];
-		return entry && 'settings' in entry ? entry.settings : undefined;
-	};
-	const callbackItems = new Set(prepared.flatMap((_, itemIndex) => (settingsOf(itemIndex)?.waitMode === 'callback' ? [itemIndex] : [])));
+	const itemSettings = prepared.map((entry) => ('settings' in entry ? entry.settings : undefined));
+	const settingsOf = (itemIndex: number) => itemSettings[itemIndex];
 	// Refused before any request: a provider that does not call back, or a run mixing the modes.
-	checkCallbackMode(node, basics.callbacks, baseURL, prepared.map((_, itemIndex) => settingsOf(itemIndex)));
+	checkCallbackMode(node, basics.callbacks, baseURL, itemSettings);
 
-	const run = RunContext.create(ctx, connection, baseURL, runLimits(prepared.map((_, itemIndex) => settingsOf(itemIndex))));
+	const run = RunContext.create(ctx, connection, baseURL, runLimits(itemSettings));
+	const callbackItems = new Set(itemSettings.flatMap((settings, itemIndex) => (settings?.waitMode === 'callback' ? [itemIndex] : [])));
 	if (callbackItems.size > 0) run.awaitCallbacks(callbackItems);
 
 	const outputs = await Promise.all(
@@ -152,13 +150,13 @@ async function finishResumedRun(
 	{ node, continueOnFail, route, connection, baseURL }: RunBasics,
 	states: CallbackWaitState[],
 ): Promise<INodeExecutionData[][]> {
-	const settingsOf = (state: CallbackWaitState) =>
-		state.settings ? { ...restoreSettings(state.settings), waitMode: 'poll' as const } : undefined;
-	const run = RunContext.create(ctx, connection, baseURL, runLimits(states.map(settingsOf)));
+	const itemSettings = states.map((state) => (state.settings ? restoreSettings(state.settings) : undefined));
+	// This run has no callback barrier: its items read their (ended) tasks as Poll mode does.
+	const run = RunContext.create(ctx, connection, baseURL, runLimits(itemSettings));
 	for (const state of states) if (state.taskId) run.recordTask(state.itemIndex, state.taskId, state.status);
 	const outputs = await Promise.all(
 		states.map(async (state, itemIndex) => {
-			const settings = settingsOf(state);
+			const settings = itemSettings[itemIndex];
 			const taskId = state.taskId;
 			if (!taskId || !settings) return (state.output ?? []).map((output) => ({ ...output, pairedItem: { item: itemIndex } }));
 			const item = createItemRun(ctx, node, run, itemIndex, settings, 'get');

@@ -36,7 +36,8 @@ export async function finishTask(
 		order: item.itemIndex,
 	};
 	let start = known;
-	const callbacks = settings.waitMode === 'callback' ? item.run.callbacks : undefined;
+	// The run has a callback barrier only in Callback mode (a run never mixes the modes).
+	const callbacks = item.run.callbacks;
 	if (callbacks) {
 		// Callback mode: once every item has its task, the run reads them all once and either
 		// finishes here (all final) or waits for the provider's callbacks outside this run.

@@ -8,7 +8,7 @@ import { shapeTask } from '../../output/taskOutput';
 import type { ConnectionSettings } from '../../transport/connectionSettings';
 import { isFinal } from '../taskStatus';
 import { rememberFinal, runKey } from './callbackClaims';
-import { type CallbackWaitState, storeSettings, withState } from './callbackState';
+import { type CallbackWaitState, storeSettings, taskIdsOf, withState } from './callbackState';
 
 export interface HoldContext {
 	node: INode;
@@ -45,6 +45,7 @@ export async function holdForCallbacks(ctx: IExecuteFunctions, hold: HoldContext
 
 	// What the node shows while the execution waits: each task as last seen (or the item's error).
 	const waitingOutput: INodeExecutionData[] = [];
+	const states: CallbackWaitState[] = [];
 	const replaced = input.map((original, itemIndex): INodeExecutionData => {
 		const pairedItem = original.pairedItem;
 		const entry = waiting.get(itemIndex);
@@ -52,10 +53,13 @@ export async function holdForCallbacks(ctx: IExecuteFunctions, hold: HoldContext
 		if (!entry || !settings) {
 			const output = (hold.outputs[itemIndex] ?? []).map((ended) => ({ ...ended, pairedItem: undefined }));
 			waitingOutput.push({ json: output[0]?.json ?? {}, pairedItem: { item: itemIndex } });
-			return withState({ json: output[0]?.json ?? {}, pairedItem }, { ...common, itemIndex, output });
+			const ended: CallbackWaitState = { ...common, itemIndex, output };
+			states.push(ended);
+			return withState({ json: output[0]?.json ?? {}, pairedItem }, ended);
 		}
 		const status = String(entry.task.status ?? 'unknown');
 		const state: CallbackWaitState = { ...common, itemIndex, taskId: entry.taskId, status, settings: storeSettings(settings) };
+		states.push(state);
 		const lastSeen = shapeTask({ ...entry.task, id: entry.task.id ?? entry.taskId, status }, settings.simplify);
 		waitingOutput.push({ json: lastSeen, pairedItem: { item: itemIndex } });
 		if (settings.onTimeout === 'output') return withState({ json: lastSeen, pairedItem }, state);
@@ -66,9 +70,8 @@ export async function holdForCallbacks(ctx: IExecuteFunctions, hold: HoldContext
 
 	if (failOnTimeout) ctx.setMetadata?.({ resumeError: timedOutError(node, waiting, maxWaitMs) });
 	input.splice(0, input.length, ...replaced);
-	// In item order, as the webhook reads them from the stored items (runKey takes the first).
-	const inItemOrder = [...waiting].sort(([a], [b]) => a - b).map(([, entry]) => entry);
-	const taskIds = [...new Set(inItemOrder.map((entry) => entry.taskId))];
+	// The run's key as the webhook derives it from the stored states.
+	const taskIds = taskIdsOf(states);
 	const finalIds = [...waiting.values()].filter((entry) => isFinal(entry.task.status)).map((entry) => entry.taskId);
 	// What this process knows of the run, unless a read failed (then the first final callback reads all).
 	if (run.callbacks!.allRead) rememberFinal(runKey(node.id, taskIds), finalIds);
