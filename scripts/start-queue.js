@@ -102,10 +102,7 @@ function printSummary({ api, owner, examples }) {
 	if (api.kind === 'simulator') lines.push(`  Simulator:          ${simulator.baseUrl}  (requests: ${simulator.adminUrl}/requests)`);
 	else lines.push(`  API:                ${api.baseUrl}  (real API: every generated video is a billed task)`);
 	lines.push('', '  Workflows:');
-	for (const { workflow } of examples) {
-		lines.push(`    - ${workflow.name}: ${url}/workflow/${workflow.id}`);
-		for (const formPath of setup.formPaths(workflow)) lines.push(`        form: ${hooks}/form/${formPath}`);
-	}
+	lines.push(...setup.workflowLines(examples, url, hooks));
 	lines.push('', 'Press Ctrl-C to stop everything this started.', '');
 	process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -118,10 +118,7 @@ function printSummary({ api, owner, examples, port }) {
 		lines.push(`  API:        ${api.baseUrl}  (real API: every generated video is a billed task)`);
 	}
 	lines.push('', '  Workflows (Overview in the editor):');
-	for (const { workflow } of examples) {
-		lines.push(`    - ${workflow.name}: ${url}/workflow/${workflow.id}`);
-		for (const formPath of setup.formPaths(workflow)) lines.push(`        form: ${url}/form/${formPath}`);
-	}
+	lines.push(...setup.workflowLines(examples, url, url));
 	lines.push('', 'Press Ctrl-C to stop n8n and the simulator.', '');
 	process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -119,6 +119,16 @@ function credentialData(api) {
 	return { apiKey: api.apiKey, baseUrl: api.baseUrl, callbacks: api.callbacks };
 }
 
+/** The printed list of the imported example workflows: editor links, and form links where a workflow has a form. */
+function workflowLines(examples, editorUrl, formBaseUrl) {
+	const lines = [];
+	for (const { workflow } of examples) {
+		lines.push(`    - ${workflow.name}: ${editorUrl}/workflow/${workflow.id}`);
+		for (const formPath of formPaths(workflow)) lines.push(`        form: ${formBaseUrl}/form/${formPath}`);
+	}
+	return lines;
+}
+
 module.exports = {
 	chooseApi,
 	credentialData,
@@ -135,4 +145,5 @@ module.exports = {
 	seedanceNodes,
 	withCredential,
 	formPaths,
+	workflowLines,
 };
