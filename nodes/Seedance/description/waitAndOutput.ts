@@ -133,7 +133,8 @@ export const waitAndOutputFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description: 'How often to read the task status while waiting (Wait Mode: Poll)',
+				description:
+					'How often to check the tasks while waiting (Wait Mode: Poll). Where tasks are read one by one, a check reads only those that can have moved on: running tasks once they have run as long as the shortest task so far, and the oldest queued ones.',
 				displayOptions: { show: { '/operation': WAITING_OPERATIONS, '/waitMode': ['poll'] } },
 			},
 			{

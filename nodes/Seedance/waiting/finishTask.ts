@@ -51,7 +51,7 @@ export async function finishTask(
 	const waiter = {};
 	const { task, timedOut } = await waitForTask(
 		{
-			nextState: async () => noted(await item.run.poller.nextState(reader, waiter)),
+			nextState: async (current) => noted(await item.run.poller.nextState(reader, waiter, current)),
 			readNow: reader.readOne,
 			stop: () => item.run.poller.forget(taskId, waiter),
 		},

@@ -1,5 +1,6 @@
 import { type IDataObject, sleep } from 'n8n-workflow';
 
+import { ReadPlanner } from './readPlanner';
 import { isFinal } from './taskStatus';
 
 /** How one item reads its task's status: on its own, or many at once through a list request. */
@@ -37,6 +38,10 @@ const LIST_CHUNK = 100;
  * A list item is not a task object (no error code, no resolution, no last frame): it only
  * says whether the task is still in progress. A task a list shows as final is read once with
  * GET, so a finished task's output and error are the same however it was polled.
+ *
+ * Where tasks are read one by one, a round reads only the tasks that can have moved on
+ * (readPlanner.ts: running tasks once due, the oldest queued ones); the others keep their
+ * place for a later round.
  */
 export class StatusPoller {
 	/** Pending reads by task ID; several items may wait on one task. */
@@ -44,12 +49,17 @@ export class StatusPoller {
 	private listing: 'untried' | 'works' | 'unavailable' = 'untried';
 	private lastRoundAt = 0;
 	private looping = false;
+	private readonly planner = new ReadPlanner();
 
 	/** `readShare`: how many GETs a round may send (the run's request budget, spread over the minute). */
 	constructor(private readonly readShare: (intervalMs: number) => number = () => Infinity) {}
 
-	/** The task's state at the next round (about one interval after the last round). */
-	async nextState(reader: TaskReader, waiter: object): Promise<IDataObject> {
+	/**
+	 * The task's next state after `lastSeen`: read at the next round that reads it (one interval
+	 * after the last round, or later where the task cannot have moved on yet).
+	 */
+	async nextState(reader: TaskReader, waiter: object, lastSeen?: IDataObject): Promise<IDataObject> {
+		if (lastSeen) this.planner.noteKnown(reader.taskId, lastSeen.status, Date.now());
 		const result = new Promise<IDataObject>((resolve, reject) => {
 			const reads = (this.pending.get(reader.taskId) ?? []).filter((read) => read.waiter !== waiter);
 			reads.push({ reader, waiter, resolve, reject });
@@ -83,8 +93,9 @@ export class StatusPoller {
 			const read: PendingRead = { reader, waiter: {}, resolve: (task) => states.set(reader.taskId, task), reject: () => {} };
 			round.set(reader.taskId, [...(round.get(reader.taskId) ?? []), read]);
 		}
-		if (round.size >= 2 && this.listing !== 'unavailable') await this.readByListing(round, statusOnly);
-		await this.readEach([...round.values()]);
+		const at = Date.now();
+		if (round.size >= 2 && this.listing !== 'unavailable') await this.readByListing(round, at, statusOnly);
+		await this.readEach([...round.values()], at);
 		return states;
 	}
 
@@ -98,36 +109,50 @@ export class StatusPoller {
 				this.lastRoundAt = Date.now();
 				const round = this.pending;
 				this.pending = new Map();
-				await this.readRound(round, intervalMs);
+				await this.readRound(round, intervalMs, this.lastRoundAt);
 			}
 		} finally {
 			this.looping = false;
 		}
 	}
 
-	private async readRound(round: Map<string, PendingRead[]>, intervalMs: number): Promise<void> {
+	private async readRound(round: Map<string, PendingRead[]>, intervalMs: number, at: number): Promise<void> {
 		const remaining = new Map(round);
 		if (round.size >= 2 && this.listing !== 'unavailable') {
-			await this.readByListing(remaining);
+			await this.readByListing(remaining, at);
 		}
-		// Oldest tasks first: providers start queued tasks in order, so the oldest unfinished tasks
-		// are the ones that can have finished. Where the request budget is tight, a round reads
-		// only its share; the younger tasks keep their place for the next round.
-		const ordered = [...remaining.values()].sort((a, b) => a[0].reader.order - b[0].reader.order);
+		// Tasks a working list showed final (or left out) are all read. Otherwise the planner
+		// picks the tasks that can have moved on, oldest first: providers start queued tasks in
+		// order, so the oldest unfinished tasks are the ones that can have finished.
+		const ordered =
+			this.listing === 'works'
+				? this.byItemOrder(remaining)
+				: this.planner
+						.plan(this.byItemOrder(remaining).map((reads) => reads[0].reader.taskId), at, intervalMs)
+						.map((taskId) => remaining.get(taskId)!);
+		const chosen = new Set(ordered);
+		// Where the request budget is tight, a round reads only its share; the younger tasks keep
+		// their place for the next round, as do the tasks the planner left for later.
 		const share = this.readShare(intervalMs);
-		for (const deferred of ordered.splice(share)) {
-			const taskId = deferred[0].reader.taskId;
-			this.pending.set(taskId, [...deferred, ...(this.pending.get(taskId) ?? [])]);
+		const deferred = [...ordered.splice(share), ...[...remaining.values()].filter((reads) => !chosen.has(reads))];
+		for (const reads of deferred) {
+			const taskId = reads[0].reader.taskId;
+			this.pending.set(taskId, [...reads, ...(this.pending.get(taskId) ?? [])]);
 		}
-		await this.readEach(ordered);
+		await this.readEach(ordered, at);
 	}
 
-	/** One GET per task; every read waiting on it gets the answer (or the error). */
-	private async readEach(tasks: PendingRead[][]): Promise<void> {
+	private byItemOrder(reads: Map<string, PendingRead[]>): PendingRead[][] {
+		return [...reads.values()].sort((a, b) => a[0].reader.order - b[0].reader.order);
+	}
+
+	/** One GET per task; every read waiting on it gets the answer (or the error). `at`: when the round began. */
+	private async readEach(tasks: PendingRead[][], at: number): Promise<void> {
 		await Promise.all(
 			tasks.map(async (reads) => {
 				try {
 					const task = await reads[0].reader.readOne();
+					this.planner.observe(reads[0].reader.taskId, task.status, at);
 					reads.forEach((read) => read.resolve(task));
 				} catch (error) {
 					reads.forEach((read) => read.reject(error));
@@ -140,7 +165,7 @@ export class StatusPoller {
 	 * Resolves the reads of tasks a list answer shows still in progress, and removes them from
 	 * `reads`; tasks it shows final (unless `statusOnly`) or does not show stay in `reads` for a GET.
 	 */
-	private async readByListing(reads: Map<string, PendingRead[]>, statusOnly = false): Promise<void> {
+	private async readByListing(reads: Map<string, PendingRead[]>, at: number, statusOnly = false): Promise<void> {
 		const ids = [...reads.keys()];
 		const reader = reads.values().next().value![0].reader;
 		for (let start = 0; start < ids.length; start += LIST_CHUNK) {
@@ -156,6 +181,7 @@ export class StatusPoller {
 			for (const entry of listed) {
 				const taskId = String(entry.id);
 				const waiting = reads.get(taskId);
+				if (waiting) this.planner.observe(taskId, entry.status, at);
 				if (!waiting || (isFinal(entry.status) && !statusOnly)) continue;
 				reads.delete(taskId);
 				waiting.forEach((read) => read.resolve(entry));

@@ -5,8 +5,8 @@ import { isFinal } from './taskStatus';
 
 /** Where a waiting item gets its task's successive states from (see statusPoller.ts). */
 export interface StatusSource {
-	/** The task's state at the next poll, about one poll interval from now. */
-	nextState(): Promise<IDataObject>;
+	/** The task's state at the next poll that reads it (one poll interval from now, or later). */
+	nextState(current: IDataObject): Promise<IDataObject>;
 	/** Reads the task right now (once, when the maximum wait has passed). */
 	readNow(): Promise<IDataObject>;
 	/** No more states are wanted (the wait ended). */
@@ -42,7 +42,7 @@ export async function waitForTask(source: StatusSource, settings: WaitSettings, 
 	try {
 		while (!isFinal(task.status)) {
 			const remaining = deadline - Date.now();
-			const next: IDataObject | typeof DEADLINE = remaining > 0 ? await nextOrDeadline(source, remaining, settings) : DEADLINE;
+			const next: IDataObject | typeof DEADLINE = remaining > 0 ? await nextOrDeadline(source, task, remaining, settings) : DEADLINE;
 			if (next === DEADLINE) {
 				source.stop();
 				const last = await source.readNow();
@@ -57,9 +57,10 @@ export async function waitForTask(source: StatusSource, settings: WaitSettings, 
 	}
 }
 
-/** The next state, or DEADLINE when `remaining` ms pass first (the deadline timer is then cleared). */
+/** The state after `current`, or DEADLINE when `remaining` ms pass first (the deadline timer is then cleared). */
 async function nextOrDeadline(
 	source: StatusSource,
+	current: IDataObject,
 	remaining: number,
 	settings: WaitSettings,
 ): Promise<IDataObject | typeof DEADLINE> {
@@ -68,7 +69,7 @@ async function nextOrDeadline(
 		const deadlinePassed = cancellableSleep(remaining, settings.signal, settings.cancelled, decided.signal).then(
 			() => DEADLINE,
 		);
-		return await Promise.race([source.nextState(), deadlinePassed]);
+		return await Promise.race([source.nextState(current), deadlinePassed]);
 	} finally {
 		decided.abort();
 	}

@@ -32,9 +32,24 @@ describe('reading the status of many waiting tasks', () => {
 			expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
 			expect(lists(sim)).toHaveLength(1);
 			expect(lists(sim)[0].status).toBe(404);
-			// 1.2 s tasks: rounds at 1 s and 2 s; at most ceil(1.2 / 1) + 1 = 3 GETs per task.
-			expect(gets(sim).length).toBeGreaterThanOrEqual(10);
+			// Every task is read until it is seen ending, and never more often than once a round:
+			// 1.2 s tasks, rounds at 1 s and 2 s, at most 3 GETs per task.
+			const readTaskIds = new Set(gets(sim).map((request) => request.path.split('/').pop()));
+			expect([...readTaskIds].sort()).toEqual(items.map((item) => item.json.taskId).sort());
 			expect(gets(sim).length).toBeLessThanOrEqual(15);
+		});
+	});
+
+	it('does not read tasks queued behind others: a queue of 24 tasks costs about one GET per task (aggregator)', async () => {
+		// Three run at once, 1.2 s each: eight waves, ~10 s, the rest wait queued at the provider.
+		await withSimulator({ flavour: 'aggregator', queuedMs: 0, taskMs: 1200, maxConcurrentTasks: 3 }, async (sim) => {
+			const { error, items } = await runSeedance({ parameters: waitAll, items: rows(24), credentials: credentialsFor(sim) });
+			expect(error).toBeUndefined();
+			expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
+			expect(createRequests(sim)).toHaveLength(24);
+			// Reading every waiting task each round cost 141 GETs here (measured before the read planner).
+			expect(gets(sim).length).toBeGreaterThanOrEqual(24);
+			expect(gets(sim).length).toBeLessThanOrEqual(24 * 2);
 		});
 	});
 

@@ -1,0 +1,105 @@
+import { ReadPlanner } from '../../../../nodes/Seedance/waiting/readPlanner';
+
+const ROUND = 1000;
+const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `t${from + i}`);
+
+/** A planner that knows tasks t0..t(count-1), created (answered queued) in that order at time 0. */
+function plannerWith(count: number): ReadPlanner {
+	const planner = new ReadPlanner();
+	for (const taskId of ids(0, count)) planner.noteKnown(taskId, 'queued', 0);
+	return planner;
+}
+
+describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
+	it('reads only the oldest queued task at first, then twice as many while they all turn out started', () => {
+		const planner = plannerWith(20);
+		expect(planner.plan(ids(0, 20), 1000, ROUND)).toEqual(['t0']);
+		planner.observe('t0', 'running', 1000);
+		// t0 runs (no run measured yet: read every round) and two probes follow it.
+		expect(planner.plan(ids(0, 20), 2000, ROUND)).toEqual(['t0', 't1', 't2']);
+		planner.observe('t0', 'running', 2000);
+		planner.observe('t1', 'running', 2000);
+		planner.observe('t2', 'queued', 2000);
+		// A probe still queued: back to one probe, the oldest queued task.
+		expect(planner.plan(ids(0, 20), 3000, ROUND)).toEqual(['t0', 't1', 't2']);
+	});
+
+	it('does not read a task again until it has run as long as the shortest run seen', () => {
+		const planner = plannerWith(3);
+		planner.plan(ids(0, 3), 1000, ROUND);
+		planner.observe('t0', 'queued', 1000);
+		planner.plan(ids(0, 3), 2000, ROUND);
+		planner.observe('t0', 'running', 2000);
+		planner.plan(ids(0, 3), 3000, ROUND);
+		planner.observe('t0', 'running', 3000);
+		planner.plan(ids(0, 3), 4000, ROUND);
+		// Started within one round (queued at 1000, running at 2000), ended by 5000: a 3 s run.
+		planner.observe('t0', 'succeeded', 5000);
+		planner.plan(ids(1, 3), 6000, ROUND);
+		planner.observe('t1', 'running', 6000);
+		// t0 was queued a round with nothing ended: one task at a time, so t1 started when t0's end
+		// was seen (5000) and is due at 8000.
+		expect(planner.plan(ids(1, 3), 7000, ROUND)).not.toContain('t1');
+		expect(planner.plan(ids(1, 3), 8000, ROUND)).toContain('t1');
+		// Still running when due: read every round from then on.
+		planner.observe('t1', 'running', 8000);
+		expect(planner.plan(ids(1, 3), 9000, ROUND)).toContain('t1');
+	});
+
+	it('learns how many tasks run at once and starts a queued task when an older one ends, without reading it', () => {
+		// Two run at once: t0, t1 run; t2.. wait queued.
+		const planner = plannerWith(6);
+		planner.plan(ids(0, 6), 1000, ROUND);
+		planner.observe('t0', 'running', 1000);
+		planner.plan(ids(0, 6), 2000, ROUND);
+		planner.observe('t0', 'running', 2000);
+		planner.observe('t1', 'running', 2000);
+		planner.observe('t2', 'queued', 2000);
+		planner.plan(ids(0, 6), 3000, ROUND);
+		planner.observe('t0', 'running', 3000);
+		planner.observe('t1', 'running', 3000);
+		planner.observe('t2', 'queued', 3000);
+		// t2 queued while nothing had ended: at most 2 run at once.
+		expect(planner.plan(ids(0, 6), 4000, ROUND)).toEqual(['t0', 't1', 't2']);
+		planner.observe('t0', 'succeeded', 4000);
+		planner.observe('t1', 'running', 4000);
+		planner.observe('t2', 'queued', 4000);
+		// t0's end started t2 (the task two places on): no probe for it; t3 is the oldest queued.
+		const next = planner.plan(ids(1, 6), 5000, ROUND);
+		expect(next).toContain('t3');
+		expect(next).not.toContain('t4');
+		expect(next).not.toContain('t5');
+	});
+
+	it('takes back a start it presumed when a read shows the task still queued', () => {
+		const planner = plannerWith(4);
+		planner.plan(ids(0, 4), 1000, ROUND);
+		planner.observe('t0', 'running', 1000);
+		planner.plan(ids(0, 4), 2000, ROUND);
+		planner.observe('t0', 'running', 2000);
+		planner.observe('t1', 'queued', 2000);
+		planner.observe('t2', 'queued', 2000);
+		planner.plan(ids(0, 4), 3000, ROUND);
+		planner.observe('t0', 'succeeded', 3000);
+		planner.observe('t1', 'queued', 3000);
+		planner.plan(ids(1, 4), 4000, ROUND);
+		planner.plan(ids(1, 4), 5000, ROUND);
+		// One at a time (t1 queued beside running t0): t0's end started t1, read when due or as a run.
+		planner.observe('t1', 'queued', 5000);
+		// Seen queued after all: it counts as queued again, read as the oldest queued task.
+		expect(planner.plan(ids(1, 4), 6000, ROUND)).toEqual(['t1']);
+	});
+
+	it('never leaves a task unread for good: with nothing known, the probes reach every task', () => {
+		const planner = plannerWith(50);
+		const read = new Set<string>();
+		for (let round = 1; round <= 7; round++) {
+			const chosen = planner.plan(ids(0, 50), round * ROUND, ROUND);
+			for (const taskId of chosen) {
+				read.add(taskId);
+				planner.observe(taskId, 'running', round * ROUND);
+			}
+		}
+		expect(read.size).toBe(50);
+	});
+});
