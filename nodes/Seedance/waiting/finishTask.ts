@@ -15,12 +15,14 @@ import { waitForTask } from './waitForTask';
  * every state seen goes into the run's ledger, so a failing run can report it. In Callback
  * mode the item gives nothing when the run goes to wait for callbacks (the run then builds
  * the waiting output, holdForCallbacks.ts); the resumed run finishes it here, as Poll mode does.
+ * `queue`: the provider queue the task waits in (its model), where known (statusPoller.ts).
  */
 export async function finishTask(
 	ctx: IExecuteFunctions,
 	item: ItemRun,
 	taskId: string,
 	known?: IDataObject,
+	queue = '',
 ): Promise<INodeExecutionData[]> {
 	const { settings } = item;
 	item.action = 'get';
@@ -34,6 +36,7 @@ export async function finishTask(
 		readOne: async () => noted(await readTask(ctx, item, taskId)),
 		readMany: async (taskIds) => await listTasksById(ctx, item, taskIds),
 		order: item.itemIndex,
+		queue,
 	};
 	let start = known;
 	// The run has a callback barrier only in Callback mode (a run never mixes the modes).

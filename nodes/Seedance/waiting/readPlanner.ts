@@ -1,5 +1,10 @@
 import { isFinal } from './taskStatus';
 
+/** A task unread for this many rounds is read (one such task a round). */
+const SWEEP_ROUNDS = 30;
+/** How far out of creation order the run may see its tasks (creates answered out of order). */
+const OUT_OF_ORDER_SLACK = 10;
+
 /** What the run knows of a task still in progress. Times are the start times of rounds (ms). */
 interface TaskView {
 	/** The task's place in the run's creation order (the order the run came to know its tasks). */
@@ -7,8 +12,9 @@ interface TaskView {
 	knownAt: number;
 	/** The last round that saw the task queued (or the create answer). */
 	lastQueuedAt?: number;
-	/** The first round that saw the task running. */
+	/** The first and the last round that saw the task running. */
 	seenRunningAt?: number;
+	lastRunningAt?: number;
 	/** The last round that read the task. */
 	lastReadAt?: number;
 }
@@ -29,8 +35,10 @@ interface TaskView {
  * task running longer is then read every round. Tasks not yet started are read only as
  * "probes": the oldest one, twice as many after a round in which they all had started, back to
  * one when one is still queued. A probe is how C is learned and how starts are found where
- * the model is wrong (no queue, other work on the account, a provider out of order): no task is
- * left for good.
+ * the model is wrong (no queue, other work on the account). A round also reads the task unread
+ * for longest once it has gone 30 rounds unread: no task is left for good. A round that sees a
+ * task started while an older one is still queued shows a provider out of order: from then on
+ * the planner reads every waiting task every round (as with no planner).
  *
  * A run is measured only from a start known within about a round (a round saw the task
  * queued, the next saw it running or it started as above) to the round that saw it end.
@@ -39,22 +47,28 @@ export class ReadPlanner {
 	private readonly views = new Map<string, TaskView>();
 	/** The rounds that saw the run's tasks end, in time order: the kth end started task k + C. */
 	private readonly endsSeen: number[] = [];
-	/** C: how many of the run's tasks the provider runs at once (undefined until a round saw one queued). */
+	/**
+	 * C: how many of the run's tasks the provider runs at once (undefined until a round saw one
+	 * queued), kept between what the rounds prove: at least as many as one round saw running, at
+	 * most the lowest (oldest task seen queued - tasks seen ended).
+	 */
 	private capacity: number | undefined;
+	private capacityFloor = 1;
+	private capacityCeiling = Infinity;
+	/** Since the last plan: tasks seen running, and how the model's starts fared. */
+	private runningSeen = 0;
+	private startedEarlierThanModelled = false;
+	private presumedStillRunning = false;
 	private shortestRunMs: number | undefined;
 	private tasksSeen = 0;
 	private roundMs = Infinity;
 	private probeCount = 1;
 	/** The probes of the last plan, and whether each came back queued (undefined: no answer). */
 	private lastProbes = new Map<string, boolean | undefined>();
-	/** The oldest task seen queued since the last plan, and the round that saw it. */
-	private oldestQueuedSeen = Infinity;
-	private oldestQueuedSeenAt = 0;
-	/**
-	 * A bound on C waiting for the next round: task `order` was seen queued in the round at `at`,
-	 * when `ended` tasks had ended as far as the run can tell.
-	 */
-	private pendingBound: { order: number; at: number; ended: number } | undefined;
+	/** The youngest task seen started so far. */
+	private youngestStartedSeen = -1;
+	/** False once a round saw a task started while an older one was still queued: then every task is read. */
+	private inOrder = true;
 
 	/** The state a task was in before the run read it (the create answer, a first read). */
 	noteKnown(taskId: string, status: unknown, at: number): void {
@@ -70,33 +84,63 @@ export class ReadPlanner {
 			view.seenRunningAt = undefined;
 			// A new task is queued for a moment even where a slot is free: only a task still queued a
 			// round after the run knew of it says the provider is full.
-			if (at - view.knownAt >= this.roundMs && view.order < this.oldestQueuedSeen) {
-				this.oldestQueuedSeen = view.order;
-				this.oldestQueuedSeenAt = at;
+			if (at - view.knownAt >= this.roundMs) {
+				// Still queued though a task far younger was seen started already: the provider does
+				// not start tasks in order. (Creates sent side by side may be answered, and so first
+				// seen, a few places out of order: not that.)
+				if (this.youngestStartedSeen - view.order > 2 * (this.capacity ?? 0) + OUT_OF_ORDER_SLACK) this.inOrder = false;
+				this.capacityCeiling = Math.max(1, Math.min(this.capacityCeiling, view.order - this.endsSeen.length));
 			}
 			view.lastReadAt = at;
 			return;
 		}
+		this.youngestStartedSeen = Math.max(this.youngestStartedSeen, view.order);
 		const startedBy = this.startedBy(view);
+		if (startedBy === undefined) this.startedEarlierThanModelled = true;
 		if (!isFinal(status)) {
+			// A start the model presumed, read when due and still running: perhaps it started later.
+			if (view.seenRunningAt === undefined && startedBy !== undefined) this.presumedStillRunning = true;
 			view.seenRunningAt ??= at;
+			view.lastRunningAt = at;
 			view.lastReadAt = at;
+			this.runningSeen++;
 			return;
 		}
-		// Not read in the round that saw the queued task: it may have ended before that round.
-		const bound = this.pendingBound;
-		if (bound && at > bound.at && (view.lastReadAt ?? -Infinity) < bound.at) bound.ended++;
 		this.views.delete(taskId);
-		// A cancelled task may never have held a slot.
-		if (status !== 'cancelled') {
-			let place = this.endsSeen.length;
-			while (place > 0 && this.endsSeen[place - 1] > at) place--;
-			this.endsSeen.splice(place, 0, at);
-		}
 		const start = startedBy ?? view.seenRunningAt;
-		if (start !== undefined && view.lastQueuedAt !== undefined && start - view.lastQueuedAt <= this.roundMs * 1.5) {
-			this.shortestRunMs = Math.min(this.shortestRunMs ?? Infinity, at - start);
-		}
+		this.learnRunTime(view, start, at);
+		// A cancelled task may never have held a slot.
+		if (status !== 'cancelled') this.noteEnd(this.endTimeOf(view, start, at));
+	}
+
+	/**
+	 * When a task seen ended at `at` most likely ended: once it had run the shortest run, if that
+	 * falls after the last round that saw it running and before `at`. (Taking `at` itself would
+	 * make each start the end gives a round late, and the lateness would add up task after task.)
+	 */
+	private endTimeOf(view: TaskView, start: number | undefined, at: number): number {
+		if (start === undefined || this.shortestRunMs === undefined) return at;
+		return Math.max(view.lastRunningAt ?? -Infinity, Math.min(at, start + this.shortestRunMs));
+	}
+
+	private noteEnd(at: number): void {
+		let place = this.endsSeen.length;
+		while (place > 0 && this.endsSeen[place - 1] > at) place--;
+		this.endsSeen.splice(place, 0, at);
+	}
+
+	/**
+	 * A run teaches the run time only when its start is known within about a round (a round saw
+	 * the task queued, the next saw it running or it started by the model). Where its end is
+	 * known as closely (a round saw it running, the next ended), the middles of the two spans
+	 * count; otherwise from the start to the round that saw it end.
+	 */
+	private learnRunTime(view: TaskView, start: number | undefined, at: number): void {
+		const closely = this.roundMs * 1.5;
+		if (start === undefined || view.lastQueuedAt === undefined || start - view.lastQueuedAt > closely) return;
+		const endKnown = view.lastRunningAt !== undefined && at - view.lastRunningAt <= closely;
+		const runMs = endKnown ? (view.lastRunningAt! + at) / 2 - (view.lastQueuedAt + start) / 2 : at - start;
+		this.shortestRunMs = Math.min(this.shortestRunMs ?? Infinity, runMs);
 	}
 
 	/**
@@ -107,6 +151,7 @@ export class ReadPlanner {
 		this.roundMs = roundMs;
 		const ordered = waiting.map((taskId) => ({ taskId, view: this.viewOf(taskId, now) })).sort((a, b) => a.view.order - b.view.order);
 		this.learnCapacity();
+		if (!this.inOrder) return ordered.map(({ taskId }) => taskId);
 		this.adaptProbes();
 		this.lastProbes = new Map();
 		const chosen: string[] = [];
@@ -121,6 +166,16 @@ export class ReadPlanner {
 				this.lastProbes.set(taskId, undefined);
 			}
 		}
+		// The task unread for longest, once a while: where the provider breaks the order, this is
+		// the read that shows it.
+		const stalest = ordered.reduce<{ taskId: string; view: TaskView } | undefined>(
+			// Among tasks unread as long, the youngest: where the order is broken, it is the likeliest to show it.
+			(oldest, task) => (!oldest || lastHeardOf(task.view) <= lastHeardOf(oldest.view) ? task : oldest),
+			undefined,
+		);
+		if (stalest && now - lastHeardOf(stalest.view) >= SWEEP_ROUNDS * roundMs && !chosen.includes(stalest.taskId)) {
+			chosen.push(stalest.taskId);
+		}
 		return chosen;
 	}
 
@@ -130,13 +185,18 @@ export class ReadPlanner {
 	 * make one round's bound too high: the lowest bound counts.
 	 */
 	private learnCapacity(): void {
-		const bound = this.pendingBound;
-		if (bound) this.capacity = Math.max(1, Math.min(this.capacity ?? Infinity, bound.order - bound.ended));
-		this.pendingBound =
-			this.oldestQueuedSeen === Infinity
-				? undefined
-				: { order: this.oldestQueuedSeen, at: this.oldestQueuedSeenAt, ended: this.endsSeen.length };
-		this.oldestQueuedSeen = Infinity;
+		this.capacityFloor = Math.max(this.capacityFloor, this.runningSeen);
+		if (this.capacityCeiling !== Infinity) {
+			// Evidence moves C by one a round: a start the model missed raises it, a presumed start
+			// still running when due lowers it; the proven bounds hold it.
+			let capacity = this.capacity ?? this.capacityCeiling;
+			if (this.startedEarlierThanModelled) capacity++;
+			else if (this.presumedStillRunning) capacity--;
+			this.capacity = Math.min(this.capacityCeiling, Math.max(this.capacityFloor, capacity));
+		}
+		this.runningSeen = 0;
+		this.startedEarlierThanModelled = false;
+		this.presumedStillRunning = false;
 	}
 
 	/** When the task had started by, as far as the run knows; undefined while it counts as queued. */
@@ -167,4 +227,9 @@ export class ReadPlanner {
 		if (answers.length === 0 || answers.includes(undefined)) return;
 		this.probeCount = answers.includes(true) ? 1 : this.probeCount * 2;
 	}
+}
+
+/** The last round that read the task, or when the run came to know it. */
+function lastHeardOf(view: TaskView): number {
+	return view.lastReadAt ?? view.knownAt;
 }

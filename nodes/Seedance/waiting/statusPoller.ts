@@ -13,6 +13,11 @@ export interface TaskReader {
 	readMany: (taskIds: string[]) => Promise<IDataObject[]>;
 	/** Creation order of the task in the run (its item index): older tasks are read first. */
 	order: number;
+	/**
+	 * The provider queue the task waits in: its model (providers limit running tasks per model).
+	 * Tasks of one queue start in order; '' where unknown.
+	 */
+	queue: string;
 }
 
 interface PendingRead {
@@ -49,7 +54,8 @@ export class StatusPoller {
 	private listing: 'untried' | 'works' | 'unavailable' = 'untried';
 	private lastRoundAt = 0;
 	private looping = false;
-	private readonly planner = new ReadPlanner();
+	/** One read planner per provider queue (readPlanner.ts). */
+	private readonly planners = new Map<string, ReadPlanner>();
 
 	/** `readShare`: how many GETs a round may send (the run's request budget, spread over the minute). */
 	constructor(private readonly readShare: (intervalMs: number) => number = () => Infinity) {}
@@ -59,7 +65,7 @@ export class StatusPoller {
 	 * after the last round, or later where the task cannot have moved on yet).
 	 */
 	async nextState(reader: TaskReader, waiter: object, lastSeen?: IDataObject): Promise<IDataObject> {
-		if (lastSeen) this.planner.noteKnown(reader.taskId, lastSeen.status, Date.now());
+		if (lastSeen) this.plannerOf(reader).noteKnown(reader.taskId, lastSeen.status, Date.now());
 		const result = new Promise<IDataObject>((resolve, reject) => {
 			const reads = (this.pending.get(reader.taskId) ?? []).filter((read) => read.waiter !== waiter);
 			reads.push({ reader, waiter, resolve, reject });
@@ -124,12 +130,7 @@ export class StatusPoller {
 		// Tasks a working list showed final (or left out) are all read. Otherwise the planner
 		// picks the tasks that can have moved on, oldest first: providers start queued tasks in
 		// order, so the oldest unfinished tasks are the ones that can have finished.
-		const ordered =
-			this.listing === 'works'
-				? this.byItemOrder(remaining)
-				: this.planner
-						.plan(this.byItemOrder(remaining).map((reads) => reads[0].reader.taskId), at, intervalMs)
-						.map((taskId) => remaining.get(taskId)!);
+		const ordered = this.listing === 'works' ? this.byItemOrder(remaining) : this.plannedReads(remaining, at, intervalMs);
 		const chosen = new Set(ordered);
 		// Where the request budget is tight, a round reads only its share; the younger tasks keep
 		// their place for the next round, as do the tasks the planner left for later.
@@ -142,6 +143,33 @@ export class StatusPoller {
 		await this.readEach(ordered, at);
 	}
 
+	/** The reads each queue's planner chooses for this round, oldest item first. */
+	private plannedReads(remaining: Map<string, PendingRead[]>, at: number, intervalMs: number): PendingRead[][] {
+		const byQueue = new Map<string, string[]>();
+		for (const reads of this.byItemOrder(remaining)) {
+			const { queue, taskId } = reads[0].reader;
+			byQueue.set(queue, [...(byQueue.get(queue) ?? []), taskId]);
+		}
+		const chosen = new Set<string>();
+		for (const [queue, taskIds] of byQueue) {
+			for (const taskId of this.plannerFor(queue).plan(taskIds, at, intervalMs)) chosen.add(taskId);
+		}
+		return this.byItemOrder(remaining).filter((reads) => chosen.has(reads[0].reader.taskId));
+	}
+
+	private plannerOf(reader: TaskReader): ReadPlanner {
+		return this.plannerFor(reader.queue);
+	}
+
+	private plannerFor(queue: string): ReadPlanner {
+		let planner = this.planners.get(queue);
+		if (!planner) {
+			planner = new ReadPlanner();
+			this.planners.set(queue, planner);
+		}
+		return planner;
+	}
+
 	private byItemOrder(reads: Map<string, PendingRead[]>): PendingRead[][] {
 		return [...reads.values()].sort((a, b) => a[0].reader.order - b[0].reader.order);
 	}
@@ -152,7 +180,7 @@ export class StatusPoller {
 			tasks.map(async (reads) => {
 				try {
 					const task = await reads[0].reader.readOne();
-					this.planner.observe(reads[0].reader.taskId, task.status, at);
+					this.plannerOf(reads[0].reader).observe(reads[0].reader.taskId, task.status, at);
 					reads.forEach((read) => read.resolve(task));
 				} catch (error) {
 					reads.forEach((read) => read.reject(error));
@@ -181,7 +209,7 @@ export class StatusPoller {
 			for (const entry of listed) {
 				const taskId = String(entry.id);
 				const waiting = reads.get(taskId);
-				if (waiting) this.planner.observe(taskId, entry.status, at);
+				if (waiting) this.plannerOf(waiting[0].reader).observe(taskId, entry.status, at);
 				if (!waiting || (isFinal(entry.status) && !statusOnly)) continue;
 				reads.delete(taskId);
 				waiting.forEach((read) => read.resolve(entry));

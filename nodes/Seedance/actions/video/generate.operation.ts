@@ -531,7 +531,8 @@ const generate: ItemOperation<CreateRequest> = {
 		item.noteTask(taskId, created.status ?? 'queued');
 		if (!item.settings.waitForCompletion) return [{ json: shapeTask({ ...created, id: taskId }, item.settings.simplify) }];
 		const known = isInProgress(created.status) ? created : { ...created, status: 'queued' };
-		return await finishTask(ctx, item, taskId, known);
+		// Providers queue tasks per model: the model names the queue the task waits in.
+		return await finishTask(ctx, item, taskId, known, String(request.body.model ?? ''));
 	},
 };
 

@@ -158,6 +158,7 @@ async function readTasks(
 		taskId,
 		intervalMs: 0,
 		order,
+		queue: '',
 		readOne: async () => await readTask(ctx, target, taskId),
 		readMany: async (ids) => await listTasksById(ctx, target, ids),
 	}));

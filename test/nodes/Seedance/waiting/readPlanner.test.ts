@@ -63,9 +63,10 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 		expect(planner.plan(ids(0, 6), 4000, ROUND)).toEqual(['t0', 't1', 't2']);
 		planner.observe('t0', 'succeeded', 4000);
 		planner.observe('t1', 'running', 4000);
-		planner.observe('t2', 'queued', 4000);
-		// t0's end started t2 (the task two places on): no probe for it; t3 is the oldest queued.
+		// (t2's read got no answer this round.) t0's end started t2, the task two places on: no
+		// read for t2 until it is due; t3 is now the oldest queued task, the one probe.
 		const next = planner.plan(ids(1, 6), 5000, ROUND);
+		expect(next).not.toContain('t2');
 		expect(next).toContain('t3');
 		expect(next).not.toContain('t4');
 		expect(next).not.toContain('t5');
@@ -101,5 +102,23 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 			}
 		}
 		expect(read.size).toBe(50);
+	});
+
+	it('reads a task left unread for 30 rounds (one such task a round)', () => {
+		const planner = plannerWith(40);
+		for (let round = 1; round <= 29; round++) {
+			for (const taskId of planner.plan(ids(0, 40), round * ROUND, ROUND)) planner.observe(taskId, 'queued', round * ROUND);
+		}
+		// Only the oldest task was probed so far; at round 30 the youngest, unread since its
+		// create answer, is read as well.
+		expect(planner.plan(ids(0, 40), 30 * ROUND, ROUND)).toEqual(['t0', 't39']);
+	});
+
+	it('reads every task every round once a task starts far ahead of an older one still queued', () => {
+		const planner = plannerWith(40);
+		planner.plan(ids(0, 40), 1000, ROUND);
+		planner.observe('t39', 'running', 1000);
+		planner.observe('t0', 'queued', 1000);
+		expect(planner.plan(ids(0, 40), 2000, ROUND)).toEqual(ids(0, 40));
 	});
 });
