@@ -67,6 +67,18 @@ export class ReadPlanner {
 	private lastProbes = new Map<string, boolean | undefined>();
 	/** The youngest task seen started so far. */
 	private youngestStartedSeen = -1;
+	/**
+	 * Starts seen, as steps: by round `at` every task up to `order` had started (providers start
+	 * tasks in order). Both grow along the array.
+	 */
+	private readonly startedFront: Array<{ order: number; at: number }> = [];
+	/** The oldest task a read since the last plan saw still queued (a round after the run knew of it). */
+	private oldestQueuedThisRound = Infinity;
+	/** The youngest queued task the last plan read, and whether such a read found it queued. */
+	private youngestProbe: string | undefined;
+	private youngestFoundQueued = false;
+	/** Shortest time from a task's latest possible start to the round that saw it end: used until a run is measured closely. */
+	private shortestLooseRunMs: number | undefined;
 	/** False once a round saw a task started while an older one was still queued: then every task is read. */
 	private inOrder = true;
 
@@ -84,17 +96,24 @@ export class ReadPlanner {
 			view.seenRunningAt = undefined;
 			// A new task is queued for a moment even where a slot is free: only a task still queued a
 			// round after the run knew of it says the provider is full.
-			if (at - view.knownAt >= this.roundMs) {
+			if (taskId === this.youngestProbe) {
+				// The youngest queued task is still queued: it says nothing about C (all others may be
+				// queued as well), only that the provider has no room for the whole sheet.
+				this.youngestFoundQueued = true;
+			} else if (at - view.knownAt >= this.roundMs) {
 				// Still queued though a task far younger was seen started already: the provider does
 				// not start tasks in order. (Creates sent side by side may be answered, and so first
 				// seen, a few places out of order: not that.)
-				if (this.youngestStartedSeen - view.order > 2 * (this.capacity ?? 0) + OUT_OF_ORDER_SLACK) this.inOrder = false;
+				this.oldestQueuedThisRound = Math.min(this.oldestQueuedThisRound, view.order);
 				this.capacityCeiling = Math.max(1, Math.min(this.capacityCeiling, view.order - this.endsSeen.length));
 			}
 			view.lastReadAt = at;
 			return;
 		}
-		this.youngestStartedSeen = Math.max(this.youngestStartedSeen, view.order);
+		if (view.order > this.youngestStartedSeen) {
+			this.youngestStartedSeen = view.order;
+			this.startedFront.push({ order: view.order, at });
+		}
 		const startedBy = this.startedBy(view);
 		if (startedBy === undefined) this.startedEarlierThanModelled = true;
 		if (!isFinal(status)) {
@@ -137,6 +156,7 @@ export class ReadPlanner {
 	 */
 	private learnRunTime(view: TaskView, start: number | undefined, at: number): void {
 		const closely = this.roundMs * 1.5;
+		if (start !== undefined) this.shortestLooseRunMs = Math.min(this.shortestLooseRunMs ?? Infinity, at - start);
 		if (start === undefined || view.lastQueuedAt === undefined || start - view.lastQueuedAt > closely) return;
 		const endKnown = view.lastRunningAt !== undefined && at - view.lastRunningAt <= closely;
 		const runMs = endKnown ? (view.lastRunningAt! + at) / 2 - (view.lastQueuedAt + start) / 2 : at - start;
@@ -156,15 +176,30 @@ export class ReadPlanner {
 		this.lastProbes = new Map();
 		const chosen: string[] = [];
 		let probes = this.probeCount;
+		const runMs = this.shortestRunMs ?? this.shortestLooseRunMs;
+		let youngestUnstarted: string | undefined;
 		for (const { taskId, view } of ordered) {
 			const startedBy = this.startedBy(view);
-			if (startedBy !== undefined) {
-				if (this.shortestRunMs === undefined || now >= startedBy + this.shortestRunMs) chosen.push(taskId);
+			if (startedBy !== undefined && runMs !== undefined) {
+				if (now >= startedBy + runMs) chosen.push(taskId);
+			} else if (startedBy !== undefined && view.seenRunningAt !== undefined) {
+				// Seen running, no run time known yet: every round.
+				chosen.push(taskId);
 			} else if (probes > 0) {
+				// Queued, or started by inference with no run time known yet: the oldest few.
 				probes--;
 				chosen.push(taskId);
 				this.lastProbes.set(taskId, undefined);
+			} else if (startedBy === undefined) {
+				youngestUnstarted = taskId;
 			}
+		}
+		// Until a round has seen a task still queued, the youngest queued task as well: started,
+		// it shows every older task started (a provider with room for the whole sheet).
+		this.youngestProbe = undefined;
+		if (!this.youngestFoundQueued && this.capacityCeiling === Infinity && youngestUnstarted !== undefined) {
+			chosen.push(youngestUnstarted);
+			this.youngestProbe = youngestUnstarted;
 		}
 		// The task unread for longest, once a while: where the provider breaks the order, this is
 		// the read that shows it.
@@ -185,6 +220,8 @@ export class ReadPlanner {
 	 * make one round's bound too high: the lowest bound counts.
 	 */
 	private learnCapacity(): void {
+		if (this.youngestStartedSeen - this.oldestQueuedThisRound > 2 * (this.capacity ?? 0) + OUT_OF_ORDER_SLACK) this.inOrder = false;
+		this.oldestQueuedThisRound = Infinity;
 		this.capacityFloor = Math.max(this.capacityFloor, this.runningSeen);
 		if (this.capacityCeiling !== Infinity) {
 			// Evidence moves C by one a round: a start the model missed raises it, a presumed start
@@ -208,8 +245,11 @@ export class ReadPlanner {
 			// A round saw it queued after that: not started then.
 			if (presumed !== undefined && view.lastQueuedAt !== undefined && view.lastQueuedAt > presumed) presumed = undefined;
 		}
-		if (view.seenRunningAt === undefined) return presumed;
-		return Math.min(view.seenRunningAt, presumed ?? Infinity);
+		// A younger task was seen started: this one had started by then.
+		let inferred = this.startedFront.find((step) => step.order > view.order)?.at;
+		if (inferred !== undefined && view.lastQueuedAt !== undefined && view.lastQueuedAt > inferred) inferred = undefined;
+		const earliest = Math.min(view.seenRunningAt ?? Infinity, presumed ?? Infinity, inferred ?? Infinity);
+		return earliest === Infinity ? undefined : earliest;
 	}
 
 	private viewOf(taskId: string, at: number): TaskView {

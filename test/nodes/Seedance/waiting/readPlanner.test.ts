@@ -11,10 +11,12 @@ function plannerWith(count: number): ReadPlanner {
 }
 
 describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
-	it('reads only the oldest queued task at first, then twice as many while they all turn out started', () => {
+	it('reads only the oldest queued task (and the youngest) at first, then twice as many while they all turn out started', () => {
 		const planner = plannerWith(20);
-		expect(planner.plan(ids(0, 20), 1000, ROUND)).toEqual(['t0']);
+		// The youngest as well, until one is seen queued: started, it would show all started.
+		expect(planner.plan(ids(0, 20), 1000, ROUND)).toEqual(['t0', 't19']);
 		planner.observe('t0', 'running', 1000);
+		planner.observe('t19', 'queued', 1000);
 		// t0 runs (no run measured yet: read every round) and two probes follow it.
 		expect(planner.plan(ids(0, 20), 2000, ROUND)).toEqual(['t0', 't1', 't2']);
 		planner.observe('t0', 'running', 2000);
@@ -109,9 +111,9 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 		for (let round = 1; round <= 29; round++) {
 			for (const taskId of planner.plan(ids(0, 40), round * ROUND, ROUND)) planner.observe(taskId, 'queued', round * ROUND);
 		}
-		// Only the oldest task was probed so far; at round 30 the youngest, unread since its
-		// create answer, is read as well.
-		expect(planner.plan(ids(0, 40), 30 * ROUND, ROUND)).toEqual(['t0', 't39']);
+		// Only the oldest task was probed so far (and, once, the youngest); at round 30 the youngest
+		// of those unread since their create answers is read as well.
+		expect(planner.plan(ids(0, 40), 30 * ROUND, ROUND)).toEqual(['t0', 't38']);
 	});
 
 	it('reads every task every round once a task starts far ahead of an older one still queued', () => {
@@ -120,5 +122,20 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 		planner.observe('t39', 'running', 1000);
 		planner.observe('t0', 'queued', 1000);
 		expect(planner.plan(ids(0, 40), 2000, ROUND)).toEqual(ids(0, 40));
+	});
+
+	it('a sheet the provider runs all at once: the youngest task seen running shows every task started', () => {
+		const planner = plannerWith(100);
+		expect(planner.plan(ids(0, 100), 1000, ROUND)).toEqual(['t0', 't99']);
+		planner.observe('t0', 'running', 1000);
+		planner.observe('t99', 'running', 1000);
+		planner.plan(ids(0, 100), 2000, ROUND);
+		planner.observe('t0', 'running', 2000);
+		planner.observe('t99', 'running', 2000);
+		planner.plan(ids(0, 100), 3000, ROUND);
+		planner.observe('t0', 'succeeded', 3000);
+		planner.observe('t99', 'succeeded', 3000);
+		// Every other task started by 1000 and runs as long as those two: all due now, no probing.
+		expect(planner.plan(ids(1, 99), 4000, ROUND)).toEqual(ids(1, 99));
 	});
 });
