@@ -30,6 +30,8 @@ const CASES = [
 ];
 
 const QUEUED_MS = 100;
+/** RequestBudget.busy at an unknown budget: 150 requests in the last minute. */
+const BUSY_REQUESTS = 150;
 const CREATE_GAP_MS = 5;
 
 /** A small seeded generator (mulberry32), so every run of the benchmark sees the same tasks. */
@@ -87,17 +89,21 @@ function simulate(spec, planned) {
 	for (const task of seenOrder) planner.noteKnown(task.id, 'queued', task.createdAt);
 	const byId = new Map(tasks.map((task) => [task.id, task]));
 	const waiting = new Set(tasks.map((task) => task.id));
+	// Requests of the last minute (the creates, then the reads), for the run's "busy" flag.
+	const requestTimes = tasks.map((task) => task.createdAt);
 	let reads = 0;
 	let lateSum = 0;
 	let worstLate = 0;
 	let lastSeen = 0;
 	for (let round = seenOrder[seenOrder.length - 1].createdAt + spec.pollMs; waiting.size > 0; round += spec.pollMs) {
 		const ids = seenOrder.filter((task) => waiting.has(task.id)).map((task) => task.id);
-		const chosen = planned ? planner.plan(ids, round, spec.pollMs) : ids;
+		while (requestTimes.length > 0 && requestTimes[0] <= round - 60_000) requestTimes.shift();
+		const chosen = planned ? planner.plan(ids, round, spec.pollMs, requestTimes.length >= BUSY_REQUESTS) : ids;
 		for (const id of chosen) {
 			const task = byId.get(id);
 			const status = statusAt(task, round);
 			reads++;
+			requestTimes.push(round);
 			planner.observe(id, status, round);
 			if (status !== 'succeeded') continue;
 			waiting.delete(id);

@@ -60,7 +60,10 @@ export class RunContext {
 		this.limiter = new ConcurrencyLimit(limits.maxConcurrentRequests);
 		this.budget = new RequestBudget(limits.requestsPerMinute);
 		this.taskSlots = new ConcurrencyLimit(limits.maxRunningTasks);
-		this.poller = new StatusPoller((intervalMs) => this.budget.readShare(intervalMs));
+		this.poller = new StatusPoller(
+			(intervalMs) => this.budget.readShare(intervalMs),
+			() => this.budget.busy,
+		);
 		this.signal = cancelSignal ? AbortSignal.any([cancelSignal, this.stopController.signal]) : this.stopController.signal;
 	}
 

@@ -1,6 +1,8 @@
 import { cancellableSleep, type CancelledError } from './cancellableSleep';
 
 const WINDOW_MS = 60_000;
+/** The lowest request budget the providers document: Ark, Seedance 1.0 Lite, 300 a minute. */
+const LOWEST_DOCUMENTED_BUDGET = 300;
 
 /**
  * The provider's request budget (requests per minute), kept on this side so the run spends it
@@ -54,6 +56,16 @@ export class RequestBudget {
 		const windowLeftMs = this.starts.length > 0 ? this.starts[0] + WINDOW_MS - now : WINDOW_MS;
 		const roundsLeft = Math.max(1, Math.ceil(windowLeftMs / Math.max(intervalMs, 1)));
 		return Math.max(1, Math.floor(room / roundsLeft));
+	}
+
+	/**
+	 * Whether the run sends requests fast enough to come near a provider's limit: in the last
+	 * minute, half the budget (where unknown, half the lowest budget the providers document:
+	 * Ark, 1.0 Lite, 300 a minute).
+	 */
+	get busy(): boolean {
+		this.prune(Date.now());
+		return this.starts.length >= Math.min(LOWEST_DOCUMENTED_BUDGET, this.perMinute) / 2;
 	}
 
 	/** A 429 says the budget is spent: learn it from what this run sent, unless it was set. */

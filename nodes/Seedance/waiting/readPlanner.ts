@@ -21,42 +21,45 @@ interface TaskView {
 
 /**
  * Chooses which waiting tasks a round reads one by one (GETs, on providers without listing:
- * the aggregator), so that a batch spends about one status read per task, not one per task
- * per round, and a large batch fits the provider's request budget before a 429 has taught it.
+ * the aggregator), so that a batch spends a few status reads per task, not one per task per
+ * round, and a large batch can fit the provider's request budget before a 429 has taught it.
+ * One planner serves one provider queue (a model: providers limit running tasks per model).
  *
- * Providers run a fixed number of an account's tasks at once and start queued tasks in
- * creation order, each when a running one ends. So, with C tasks running at once, the run's
- * task number k + C starts when the (k + 1)th of its tasks ends: the planner knows when a task
- * started without reading it while queued. C is learned from the rounds: a round that sees
- * task j still queued while e of the run's tasks have been seen ending says C <= j - e.
+ * Providers run a fixed number C of an account's tasks at once and start queued tasks in
+ * creation order, each when a running one ends. So the run's task number k + C starts when the
+ * (k + 1)th of its tasks ends, and a task seen started shows every older one started: the
+ * planner knows when a task started without reading it while queued. C is learned from the
+ * rounds: a round that saw task j still queued with e tasks seen ended proves C <= j - e (the
+ * lowest such ceiling holds C); C starts there and moves a step a round on evidence (up for a
+ * start the model missed, else down for a presumed start still running when due).
  *
- * A round reads a task that has started (seen running, or started as above) once it has run as
- * long as the shortest run the batch has seen (until one has been measured: every round); a
- * task running longer is then read every round. Tasks not yet started are read only as
- * "probes": the oldest one, twice as many after a round in which they all had started, back to
- * one when one is still queued. A probe is how C is learned and how starts are found where
- * the model is wrong (no queue, other work on the account). A round also reads the task unread
- * for longest once it has gone 30 rounds unread: no task is left for good. A round that sees a
- * task started while an older one is still queued shows a provider out of order: from then on
- * the planner reads every waiting task every round (as with no planner).
+ * A round reads a started task once it has run as long as the shortest run the batch has seen
+ * (a task seen running, until a run is known: every round); a task running longer is then read
+ * every round. Other tasks are read only as "probes": the oldest one, twice as many after a
+ * round in which they all had started, back to one when one is still queued; and, until a
+ * round has seen a task still queued, the youngest one too (a provider with room for the
+ * whole sheet shows it in one round). A round also reads the task unread for longest once it
+ * has gone 30 rounds unread: no task is left for good. A task seen started far ahead of an
+ * older one still queued shows a provider out of order: from then on the planner reads every
+ * waiting task every round (as with no planner).
  *
- * A run is measured only from a start known within about a round (a round saw the task
- * queued, the next saw it running or it started as above) to the round that saw it end.
+ * A run is measured closely only from a start known within about a round (a round saw the
+ * task queued, the next saw or inferred it started); until then, loosely, from the latest
+ * possible start to the round that saw the end. An end counts from when the task had run the
+ * shortest run, after the last round that saw it running (the round that saw the end may come
+ * up to an interval later, and that lateness would add up from task to task).
  */
 export class ReadPlanner {
 	private readonly views = new Map<string, TaskView>();
-	/** The rounds that saw the run's tasks end, in time order: the kth end started task k + C. */
+	/** When the run's tasks ended (endTimeOf), in time order: the kth end started task k + C. */
 	private readonly endsSeen: number[] = [];
 	/**
 	 * C: how many of the run's tasks the provider runs at once (undefined until a round saw one
-	 * queued), kept between what the rounds prove: at least as many as one round saw running, at
-	 * most the lowest (oldest task seen queued - tasks seen ended).
+	 * queued); at most the ceiling: the lowest (oldest task seen queued - tasks seen ended).
 	 */
 	private capacity: number | undefined;
-	private capacityFloor = 1;
 	private capacityCeiling = Infinity;
-	/** Since the last plan: tasks seen running, and how the model's starts fared. */
-	private runningSeen = 0;
+	/** Since the last plan: how the model's starts fared. */
 	private startedEarlierThanModelled = false;
 	private presumedStillRunning = false;
 	private shortestRunMs: number | undefined;
@@ -122,7 +125,6 @@ export class ReadPlanner {
 			view.seenRunningAt ??= at;
 			view.lastRunningAt = at;
 			view.lastReadAt = at;
-			this.runningSeen++;
 			return;
 		}
 		this.views.delete(taskId);
@@ -165,9 +167,10 @@ export class ReadPlanner {
 
 	/**
 	 * Of these waiting tasks, the ones the round starting at `now` reads, oldest first. Tasks the
-	 * planner has not seen yet count as queued, created in the order given.
+	 * planner has not seen yet count as queued, created in the order given. `busy`: the run is
+	 * near a provider's request limit (RequestBudget.busy).
 	 */
-	plan(waiting: string[], now: number, roundMs: number): string[] {
+	plan(waiting: string[], now: number, roundMs: number, busy = false): string[] {
 		this.roundMs = roundMs;
 		const ordered = waiting.map((taskId) => ({ taskId, view: this.viewOf(taskId, now) })).sort((a, b) => a.view.order - b.view.order);
 		this.learnCapacity();
@@ -178,10 +181,11 @@ export class ReadPlanner {
 		let probes = this.probeCount;
 		const runMs = this.shortestRunMs ?? this.shortestLooseRunMs;
 		let youngestUnstarted: string | undefined;
+		const due: Array<{ taskId: string; startedBy: number }> = [];
 		for (const { taskId, view } of ordered) {
 			const startedBy = this.startedBy(view);
 			if (startedBy !== undefined && runMs !== undefined) {
-				if (now >= startedBy + runMs) chosen.push(taskId);
+				if (now >= startedBy + runMs) due.push({ taskId, startedBy });
 			} else if (startedBy !== undefined && view.seenRunningAt !== undefined) {
 				// Seen running, no run time known yet: every round.
 				chosen.push(taskId);
@@ -194,6 +198,15 @@ export class ReadPlanner {
 				youngestUnstarted = taskId;
 			}
 		}
+		// About C x interval / run time tasks end in a round. While the run is busy (near a
+		// provider's request limit), a round reads at most half as many again of the due tasks,
+		// those started longest ago first; the others wait a round.
+		due.sort((a, b) => a.startedBy - b.startedBy);
+		const dueShare =
+			busy && this.capacity !== undefined && runMs !== undefined && runMs > 0
+				? Math.ceil((1.5 * this.capacity * roundMs) / runMs)
+				: Infinity;
+		chosen.push(...due.slice(0, dueShare).map(({ taskId }) => taskId));
 		// Until a round has seen a task still queued, the youngest queued task as well: started,
 		// it shows every older task started (a provider with room for the whole sheet).
 		this.youngestProbe = undefined;
@@ -222,16 +235,14 @@ export class ReadPlanner {
 	private learnCapacity(): void {
 		if (this.youngestStartedSeen - this.oldestQueuedThisRound > 2 * (this.capacity ?? 0) + OUT_OF_ORDER_SLACK) this.inOrder = false;
 		this.oldestQueuedThisRound = Infinity;
-		this.capacityFloor = Math.max(this.capacityFloor, this.runningSeen);
 		if (this.capacityCeiling !== Infinity) {
 			// Evidence moves C by one a round: a start the model missed raises it, a presumed start
 			// still running when due lowers it; the proven bounds hold it.
 			let capacity = this.capacity ?? this.capacityCeiling;
 			if (this.startedEarlierThanModelled) capacity++;
 			else if (this.presumedStillRunning) capacity--;
-			this.capacity = Math.min(this.capacityCeiling, Math.max(this.capacityFloor, capacity));
+			this.capacity = Math.min(this.capacityCeiling, Math.max(1, capacity));
 		}
-		this.runningSeen = 0;
 		this.startedEarlierThanModelled = false;
 		this.presumedStillRunning = false;
 	}

@@ -58,7 +58,14 @@ export class StatusPoller {
 	private readonly planners = new Map<string, ReadPlanner>();
 
 	/** `readShare`: how many GETs a round may send (the run's request budget, spread over the minute). */
-	constructor(private readonly readShare: (intervalMs: number) => number = () => Infinity) {}
+	/**
+	 * `busy`: the run sends requests near a provider's limit; its planners then hold each round's
+	 * reads of due tasks to about what can have ended (readPlanner.ts).
+	 */
+	constructor(
+		private readonly readShare: (intervalMs: number) => number = () => Infinity,
+		private readonly busy: () => boolean = () => false,
+	) {}
 
 	/**
 	 * The task's next state after `lastSeen`: read at the next round that reads it (one interval
@@ -152,7 +159,7 @@ export class StatusPoller {
 		}
 		const chosen = new Set<string>();
 		for (const [queue, taskIds] of byQueue) {
-			for (const taskId of this.plannerFor(queue).plan(taskIds, at, intervalMs)) chosen.add(taskId);
+			for (const taskId of this.plannerFor(queue).plan(taskIds, at, intervalMs, this.busy())) chosen.add(taskId);
 		}
 		return this.byItemOrder(remaining).filter((reads) => chosen.has(reads[0].reader.taskId));
 	}
