@@ -18,7 +18,7 @@
  *                as an error item, with the same fields and error message as the same run in
  *                Poll mode.
  *   out of order the same with the items starting 200 ms apart (Settings > Batching) and item
- *                0's create answered 429 once (Retry-After 1 s; the node retries it), so
+ *                0's create answered 503 once (Retry-After 1 s; the node retries it), so
  *                item 0 gets its task last: still no status read before the last final callback.
  *   restart      5 items, n8n stopped once the execution waits and started again (same
  *                folder, same port) before the tasks end: success with all 5 videos.
@@ -398,21 +398,22 @@ describe('Seedance Wait Mode "Callback" in a real n8n', () => {
 		expect(items.map((item) => shape(item, taskIds))).toEqual(pollItems.map((item) => shape(item, pollTaskIds)));
 	});
 
-	test('5 items whose creates finish out of order (item 0 answered 429 once): still no status read before the last final callback', async () => {
+	test('5 items whose creates finish out of order (item 0 answered 503 once): still no status read before the last final callback', async () => {
 		const label = 'out-of-order';
 		const prompts = Array.from({ length: 5 }, (_, n) => `${label} clip ${n}: a paper boat [sim:queued_ms=1000] [sim:task_ms=${3000 + 300 * n}]`);
-		// Items start 200 ms apart; item 0's create, the first, is refused with 429 and
-		// Retry-After 1 s (no task made; the node retries it): its task is created last.
+		// Items start 200 ms apart; item 0's create, the first, is refused with 503 and
+		// Retry-After 1 s (no task made; the node retries it): its task is created last. (Not a
+		// 429: that holds every item of the run for the Retry-After, and then all go at once.)
 		await simulator.admin('faults', {
 			method: 'POST',
-			body: { match: { method: 'POST', path: TASKS_PATH }, times: 1, kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+			body: { match: { method: 'POST', path: TASKS_PATH }, times: 1, kind: 'status', status: 503, headers: { 'retry-after': '1' } },
 		});
 
 		const executionId = await startRun('batched', prompts);
 		const waiting = await watchUntil(executionId, ['waiting'], { timeoutMs: 30000 });
 		const creates = createsInPromptOrder(await createsFor(label), label, 5);
 		const taskIds = creates.map((create) => create.taskId);
-		const refused = (await simulator.requests()).filter((request) => request.method === 'POST' && request.path === TASKS_PATH && request.status === 429);
+		const refused = (await simulator.requests()).filter((request) => request.method === 'POST' && request.path === TASKS_PATH && request.status === 503);
 		const lastCreateAt = Math.max(...creates.map((create) => create.time));
 		const createOrder = [...creates].sort((a, b) => a.time - b.time).map((create) => taskIds.indexOf(create.taskId));
 		const { callbacks, finals } = await finalCallbacksOf(taskIds, { timeoutMs: 30000 });
