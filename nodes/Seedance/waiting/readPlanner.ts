@@ -68,8 +68,6 @@ export class ReadPlanner {
 	private probeCount = 1;
 	/** The probes of the last plan, and whether each came back queued (undefined: no answer). */
 	private lastProbes = new Map<string, boolean | undefined>();
-	/** The youngest task seen started so far. */
-	private youngestStartedSeen = -1;
 	/**
 	 * Starts seen, as steps: by round `at` every task up to `order` had started (providers start
 	 * tasks in order). Both grow along the array.
@@ -104,19 +102,15 @@ export class ReadPlanner {
 				// queued as well), only that the provider has no room for the whole sheet.
 				this.youngestFoundQueued = true;
 			} else if (at - view.knownAt >= this.roundMs) {
-				// Still queued though a task far younger was seen started already: the provider does
-				// not start tasks in order. (Creates sent side by side may be answered, and so first
-				// seen, a few places out of order: not that.)
+				// Task j queued with e tasks seen ended: at most j tasks have started, so C <= j - e.
+				// Ends not seen yet make one round's bound too high: the lowest bound counts.
 				this.oldestQueuedThisRound = Math.min(this.oldestQueuedThisRound, view.order);
 				this.capacityCeiling = Math.max(1, Math.min(this.capacityCeiling, view.order - this.endsSeen.length));
 			}
 			view.lastReadAt = at;
 			return;
 		}
-		if (view.order > this.youngestStartedSeen) {
-			this.youngestStartedSeen = view.order;
-			this.startedFront.push({ order: view.order, at });
-		}
+		if (view.order > this.youngestStartedSeen) this.startedFront.push({ order: view.order, at });
 		const startedBy = this.startedBy(view);
 		if (startedBy === undefined) this.startedEarlierThanModelled = true;
 		if (!isFinal(status)) {
@@ -228,16 +222,16 @@ export class ReadPlanner {
 	}
 
 	/**
-	 * From the last round: task j seen queued while e tasks were seen ending means at most j
-	 * tasks have started and at least e ended, so C <= j - e. Ends the run has not seen yet
-	 * make one round's bound too high: the lowest bound counts.
+	 * From the last round: a task still queued though a task far younger was seen started shows
+	 * a provider out of order (creates sent side by side may be answered, and so first seen, a
+	 * few places out of order: not that); C moves on the round's evidence, under its ceiling.
 	 */
 	private learnCapacity(): void {
 		if (this.youngestStartedSeen - this.oldestQueuedThisRound > 2 * (this.capacity ?? 0) + OUT_OF_ORDER_SLACK) this.inOrder = false;
 		this.oldestQueuedThisRound = Infinity;
 		if (this.capacityCeiling !== Infinity) {
-			// Evidence moves C by one a round: a start the model missed raises it, a presumed start
-			// still running when due lowers it; the proven bounds hold it.
+			// Evidence moves C by one a round: a start the model missed raises it, else a presumed
+			// start still running when due lowers it; the proven ceiling holds it.
 			let capacity = this.capacity ?? this.capacityCeiling;
 			if (this.startedEarlierThanModelled) capacity++;
 			else if (this.presumedStillRunning) capacity--;
@@ -245,6 +239,11 @@ export class ReadPlanner {
 		}
 		this.startedEarlierThanModelled = false;
 		this.presumedStillRunning = false;
+	}
+
+	/** The youngest task seen started so far (-1: none). */
+	private get youngestStartedSeen(): number {
+		return this.startedFront.at(-1)?.order ?? -1;
 	}
 
 	/** When the task had started by, as far as the run knows; undefined while it counts as queued. */

@@ -57,10 +57,10 @@ export class StatusPoller {
 	/** One read planner per provider queue (readPlanner.ts). */
 	private readonly planners = new Map<string, ReadPlanner>();
 
-	/** `readShare`: how many GETs a round may send (the run's request budget, spread over the minute). */
 	/**
-	 * `busy`: the run sends requests near a provider's limit; its planners then hold each round's
-	 * reads of due tasks to about what can have ended (readPlanner.ts).
+	 * `readShare`: how many GETs a round may send (the run's request budget, spread over the
+	 * minute). `busy`: the run sends requests near a provider's limit; its planners then hold
+	 * each round's reads of due tasks to about what can have ended (readPlanner.ts).
 	 */
 	constructor(
 		private readonly readShare: (intervalMs: number) => number = () => Infinity,
@@ -152,16 +152,18 @@ export class StatusPoller {
 
 	/** The reads each queue's planner chooses for this round, oldest item first. */
 	private plannedReads(remaining: Map<string, PendingRead[]>, at: number, intervalMs: number): PendingRead[][] {
+		const ordered = this.byItemOrder(remaining);
 		const byQueue = new Map<string, string[]>();
-		for (const reads of this.byItemOrder(remaining)) {
+		for (const reads of ordered) {
 			const { queue, taskId } = reads[0].reader;
 			byQueue.set(queue, [...(byQueue.get(queue) ?? []), taskId]);
 		}
+		const busy = this.busy();
 		const chosen = new Set<string>();
 		for (const [queue, taskIds] of byQueue) {
-			for (const taskId of this.plannerFor(queue).plan(taskIds, at, intervalMs, this.busy())) chosen.add(taskId);
+			for (const taskId of this.plannerFor(queue).plan(taskIds, at, intervalMs, busy)) chosen.add(taskId);
 		}
-		return this.byItemOrder(remaining).filter((reads) => chosen.has(reads[0].reader.taskId));
+		return ordered.filter((reads) => chosen.has(reads[0].reader.taskId));
 	}
 
 	private plannerOf(reader: TaskReader): ReadPlanner {
