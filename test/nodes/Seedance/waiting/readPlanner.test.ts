@@ -10,31 +10,30 @@ function plannerWith(count: number): ReadPlanner {
 	return planner;
 }
 
+/** One round: the planner's choice at `at`, then what the reads of that round answered. */
+function round(planner: ReadPlanner, waiting: string[], at: number, answers: Record<string, string> = {}): string[] {
+	const chosen = planner.plan(waiting, at, ROUND);
+	for (const [taskId, status] of Object.entries(answers)) planner.observe(taskId, status, at);
+	return chosen;
+}
+
 describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 	it('reads only the oldest queued task (and the youngest) at first, then twice as many while they all turn out started', () => {
 		const planner = plannerWith(20);
 		// The youngest as well, until one is seen queued: started, it would show all started.
-		expect(planner.plan(ids(0, 20), 1000, ROUND)).toEqual(['t0', 't19']);
-		planner.observe('t0', 'running', 1000);
-		planner.observe('t19', 'queued', 1000);
+		expect(round(planner, ids(0, 20), 1000, { t0: 'running', t19: 'queued' })).toEqual(['t0', 't19']);
 		// t0 runs (no run measured yet: read every round) and two probes follow it.
-		expect(planner.plan(ids(0, 20), 2000, ROUND)).toEqual(['t0', 't1', 't2']);
-		planner.observe('t0', 'running', 2000);
-		planner.observe('t1', 'running', 2000);
-		planner.observe('t2', 'queued', 2000);
+		expect(round(planner, ids(0, 20), 2000, { t0: 'running', t1: 'running', t2: 'queued' })).toEqual(['t0', 't1', 't2']);
 		// A probe still queued: back to one probe, the oldest queued task.
 		expect(planner.plan(ids(0, 20), 3000, ROUND)).toEqual(['t0', 't1', 't2']);
 	});
 
 	it('does not read a task again until it has run as long as the shortest run seen', () => {
 		const planner = plannerWith(3);
-		planner.plan(ids(0, 3), 1000, ROUND);
-		planner.observe('t0', 'queued', 1000);
-		planner.plan(ids(0, 3), 2000, ROUND);
-		planner.observe('t0', 'running', 2000);
-		planner.plan(ids(0, 3), 3000, ROUND);
-		planner.observe('t0', 'running', 3000);
-		planner.plan(ids(0, 3), 4000, ROUND);
+		round(planner, ids(0, 3), 1000, { t0: 'queued' });
+		round(planner, ids(0, 3), 2000, { t0: 'running' });
+		round(planner, ids(0, 3), 3000, { t0: 'running' });
+		round(planner, ids(0, 3), 4000);
 		// Started within one round (queued at 1000, running at 2000), ended by 5000: a 3 s run.
 		planner.observe('t0', 'succeeded', 5000);
 		planner.plan(ids(1, 3), 6000, ROUND);
@@ -51,20 +50,11 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 	it('learns how many tasks run at once and starts a queued task when an older one ends, without reading it', () => {
 		// Two run at once: t0, t1 run; t2.. wait queued.
 		const planner = plannerWith(6);
-		planner.plan(ids(0, 6), 1000, ROUND);
-		planner.observe('t0', 'running', 1000);
-		planner.plan(ids(0, 6), 2000, ROUND);
-		planner.observe('t0', 'running', 2000);
-		planner.observe('t1', 'running', 2000);
-		planner.observe('t2', 'queued', 2000);
-		planner.plan(ids(0, 6), 3000, ROUND);
-		planner.observe('t0', 'running', 3000);
-		planner.observe('t1', 'running', 3000);
-		planner.observe('t2', 'queued', 3000);
+		round(planner, ids(0, 6), 1000, { t0: 'running' });
+		round(planner, ids(0, 6), 2000, { t0: 'running', t1: 'running', t2: 'queued' });
+		round(planner, ids(0, 6), 3000, { t0: 'running', t1: 'running', t2: 'queued' });
 		// t2 queued while nothing had ended: at most 2 run at once.
-		expect(planner.plan(ids(0, 6), 4000, ROUND)).toEqual(['t0', 't1', 't2']);
-		planner.observe('t0', 'succeeded', 4000);
-		planner.observe('t1', 'running', 4000);
+		expect(round(planner, ids(0, 6), 4000, { t0: 'succeeded', t1: 'running' })).toEqual(['t0', 't1', 't2']);
 		// (t2's read got no answer this round.) t0's end started t2, the task two places on: no
 		// read for t2 until it is due; t3 is now the oldest queued task, the one probe.
 		const next = planner.plan(ids(1, 6), 5000, ROUND);
@@ -76,19 +66,12 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 
 	it('takes back a start it presumed when a read shows the task still queued', () => {
 		const planner = plannerWith(4);
-		planner.plan(ids(0, 4), 1000, ROUND);
-		planner.observe('t0', 'running', 1000);
-		planner.plan(ids(0, 4), 2000, ROUND);
-		planner.observe('t0', 'running', 2000);
-		planner.observe('t1', 'queued', 2000);
-		planner.observe('t2', 'queued', 2000);
-		planner.plan(ids(0, 4), 3000, ROUND);
-		planner.observe('t0', 'succeeded', 3000);
-		planner.observe('t1', 'queued', 3000);
-		planner.plan(ids(1, 4), 4000, ROUND);
-		planner.plan(ids(1, 4), 5000, ROUND);
+		round(planner, ids(0, 4), 1000, { t0: 'running' });
+		round(planner, ids(0, 4), 2000, { t0: 'running', t1: 'queued', t2: 'queued' });
+		round(planner, ids(0, 4), 3000, { t0: 'succeeded', t1: 'queued' });
+		round(planner, ids(1, 4), 4000);
 		// One at a time (t1 queued beside running t0): t0's end started t1, read when due or as a run.
-		planner.observe('t1', 'queued', 5000);
+		round(planner, ids(1, 4), 5000, { t1: 'queued' });
 		// Seen queued after all: it counts as queued again, read as the oldest queued task.
 		expect(planner.plan(ids(1, 4), 6000, ROUND)).toEqual(['t1']);
 	});
@@ -126,15 +109,9 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 
 	it('a sheet the provider runs all at once: the youngest task seen running shows every task started', () => {
 		const planner = plannerWith(100);
-		expect(planner.plan(ids(0, 100), 1000, ROUND)).toEqual(['t0', 't99']);
-		planner.observe('t0', 'running', 1000);
-		planner.observe('t99', 'running', 1000);
-		planner.plan(ids(0, 100), 2000, ROUND);
-		planner.observe('t0', 'running', 2000);
-		planner.observe('t99', 'running', 2000);
-		planner.plan(ids(0, 100), 3000, ROUND);
-		planner.observe('t0', 'succeeded', 3000);
-		planner.observe('t99', 'succeeded', 3000);
+		expect(round(planner, ids(0, 100), 1000, { t0: 'running', t99: 'running' })).toEqual(['t0', 't99']);
+		round(planner, ids(0, 100), 2000, { t0: 'running', t99: 'running' });
+		round(planner, ids(0, 100), 3000, { t0: 'succeeded', t99: 'succeeded' });
 		// Every other task started by 1000 and runs as long as those two: all due now, no probing.
 		expect(planner.plan(ids(1, 99), 4000, ROUND)).toEqual(ids(1, 99));
 	});
