@@ -709,7 +709,16 @@ async function httpStatus(url) {
 	}
 }
 
-/** /healthz/readiness says the DB is migrated; /rest/settings says the REST routes are mounted. */
+/**
+ * What `n8n start` prints once it has run the active workflows' triggers and registered their
+ * webhooks: the REST API answers before that, so a webhook called then gets a 404.
+ */
+const STARTED_MARKER = 'Editor is now accessible via';
+
+/**
+ * /healthz/readiness says the DB is migrated; /rest/settings says the REST routes are mounted;
+ * the STARTED_MARKER line says the published workflows' webhooks are registered.
+ */
 async function waitUntilServing({ url, child, timeoutMs, output }) {
 	const deadline = Date.now() + timeoutMs;
 	let lastReport = Date.now();
@@ -717,7 +726,10 @@ async function waitUntilServing({ url, child, timeoutMs, output }) {
 		if (child.exitCode !== null || child.signalCode !== null) {
 			throw new Error(`n8n exited during boot (${child.exitCode ?? child.signalCode})\n${lastLines(output())}`);
 		}
-		const ready = (await httpStatus(`${url}/healthz/readiness`)) === 200 && (await httpStatus(`${url}/rest/settings`)) === 200;
+		const ready =
+			(await httpStatus(`${url}/healthz/readiness`)) === 200 &&
+			(await httpStatus(`${url}/rest/settings`)) === 200 &&
+			output().includes(STARTED_MARKER);
 		if (ready) return;
 		if (Date.now() - lastReport > 15000) {
 			lastReport = Date.now();
@@ -898,6 +910,7 @@ async function startSimulator({ apiKey, port = 0, mediaPort = 0, args = [], time
 
 module.exports = {
 	REPO_ROOT,
+	STARTED_MARKER,
 	PACKAGE_NAME,
 	NODE_TYPE,
 	CREDENTIAL_TYPE,

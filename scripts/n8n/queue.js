@@ -391,7 +391,10 @@ async function startQueueStack({
 			stack.main = Object.assign(main, { port: mainPort, url: `http://localhost:${mainPort}` });
 			await waitFor(
 				`n8n main on port ${mainPort}`,
-				async () => (await httpOk(`${main.url}/healthz/readiness`)) && (await httpOk(`${main.url}/rest/settings`)),
+				async () =>
+					(await httpOk(`${main.url}/healthz/readiness`)) &&
+					(await httpOk(`${main.url}/rest/settings`)) &&
+					main.output().includes(harness.STARTED_MARKER),
 				{ handle: main },
 			);
 			log(`n8n main ready after ${((Date.now() - mainStartedAt) / 1000).toFixed(1)} s`);
