@@ -1,7 +1,9 @@
 import { isFinal } from './taskStatus';
 
-/** A task unread for this many rounds is read (one such task a round). */
+/** A task unread for this many rounds is read (one such task a round)... */
 const SWEEP_ROUNDS = 30;
+/** ...or for this many, while the run has requests to spare (not busy). */
+const SWEEP_ROUNDS_IDLE = 10;
 /** How far out of creation order the run may see its tasks (creates answered out of order). */
 const OUT_OF_ORDER_SLACK = 10;
 
@@ -39,7 +41,7 @@ interface TaskView {
  * round in which they all had started, back to one when one is still queued; and, until a
  * round has seen a task still queued, the youngest one too (a provider with room for the
  * whole sheet shows it in one round). A round also reads the task unread for longest once it
- * has gone 30 rounds unread: no task is left for good. A task seen started far ahead of an
+ * has gone 10 rounds unread (30 while the run is busy): no task is left for good. A task seen started far ahead of an
  * older one still queued shows a provider out of order: from then on the planner reads every
  * waiting task every round (as with no planner).
  *
@@ -210,12 +212,12 @@ export class ReadPlanner {
 		}
 		// The task unread for longest, once a while: where the provider breaks the order, this is
 		// the read that shows it.
-		const stalest = ordered.reduce<{ taskId: string; view: TaskView } | undefined>(
-			// Among tasks unread as long, the youngest: where the order is broken, it is the likeliest to show it.
-			(oldest, task) => (!oldest || lastHeardOf(task.view) <= lastHeardOf(oldest.view) ? task : oldest),
-			undefined,
-		);
-		if (stalest && now - lastHeardOf(stalest.view) >= SWEEP_ROUNDS * roundMs && !chosen.includes(stalest.taskId)) {
+		// Among tasks unread as long (within half a round: tasks created in one batch are known
+		// milliseconds apart), the youngest: where the order is broken, it is the likeliest to show it.
+		const longestUnheard = ordered.reduce((earliest, { view }) => Math.min(earliest, lastHeardOf(view)), Infinity);
+		const stalest = ordered.filter(({ view }) => lastHeardOf(view) <= longestUnheard + roundMs / 2).at(-1);
+		const sweepRounds = busy ? SWEEP_ROUNDS : SWEEP_ROUNDS_IDLE;
+		if (stalest && now - lastHeardOf(stalest.view) >= sweepRounds * roundMs && !chosen.includes(stalest.taskId)) {
 			chosen.push(stalest.taskId);
 		}
 		return chosen;

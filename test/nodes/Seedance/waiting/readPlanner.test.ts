@@ -89,14 +89,58 @@ describe('ReadPlanner: which waiting tasks a round of GETs reads', () => {
 		expect(read.size).toBe(50);
 	});
 
-	it('reads a task left unread for 30 rounds (one such task a round)', () => {
+	it('while the run is busy, reads a task left unread for 30 rounds (one such task a round)', () => {
 		const planner = plannerWith(40);
 		for (let round = 1; round <= 29; round++) {
-			for (const taskId of planner.plan(ids(0, 40), round * ROUND, ROUND)) planner.observe(taskId, 'queued', round * ROUND);
+			for (const taskId of planner.plan(ids(0, 40), round * ROUND, ROUND, true)) planner.observe(taskId, 'queued', round * ROUND);
 		}
 		// Only the oldest task was probed so far (and, once, the youngest); at round 30 the youngest
 		// of those unread since their create answers is read as well.
-		expect(planner.plan(ids(0, 40), 30 * ROUND, ROUND)).toEqual(['t0', 't38']);
+		expect(planner.plan(ids(0, 40), 30 * ROUND, ROUND, true)).toEqual(['t0', 't38']);
+	});
+
+	it('with requests to spare, reads a task left unread for 10 rounds, the youngest first though the creates were answered ms apart', () => {
+		const planner = new ReadPlanner();
+		ids(0, 40).forEach((taskId, index) => planner.noteKnown(taskId, 'queued', index * 5));
+		const chosen: string[][] = [];
+		for (let round = 1; round <= 12; round++) {
+			chosen.push(planner.plan(ids(0, 40), round * ROUND, ROUND));
+			for (const taskId of chosen.at(-1)!) planner.observe(taskId, 'queued', round * ROUND);
+		}
+		expect(chosen[0]).toEqual(['t0', 't39']);
+		// t38 was answered at 190 ms: 10 rounds unread at round 11.
+		expect(chosen.slice(1, 10)).toEqual(Array(9).fill(['t0']));
+		expect(chosen[10]).toEqual(['t0', 't38']);
+		expect(chosen[11]).toEqual(['t0', 't37']);
+	});
+
+	it('notices a provider that runs the youngest tasks first within a few rounds of its start, and then reads every task', () => {
+		// 40 tasks, 5 at once, each runs 5 rounds; t0-t4 start at once, then the youngest queued first.
+		const slots = 5;
+		const runRounds = 5;
+		const startRound = new Map<string, number>();
+		ids(0, slots).forEach((taskId) => startRound.set(taskId, 0));
+		const queue = ids(slots, 40);
+		const statusAt = (taskId: string, round: number) => {
+			const start = startRound.get(taskId);
+			if (start === undefined || round < start) return 'queued';
+			return round < start + runRounds ? 'running' : 'succeeded';
+		};
+		const planner = plannerWith(40);
+		let waiting = ids(0, 40);
+		let readEverythingFrom: number | undefined;
+		for (let round = 1; round <= 40 && readEverythingFrom === undefined; round++) {
+			// Tasks ending by this round free their slots for the youngest queued ones.
+			const ends = [...startRound.values()].filter((start) => start + runRounds === round).length;
+			for (let freed = 0; freed < ends && queue.length > 0; freed++) startRound.set(queue.pop()!, round);
+			const chosen = planner.plan(waiting, round * ROUND, ROUND);
+			if (chosen.length === waiting.length && waiting.length > 2) readEverythingFrom = round;
+			for (const taskId of chosen) planner.observe(taskId, statusAt(taskId, round), round * ROUND);
+			waiting = waiting.filter((taskId) => statusAt(taskId, round) !== 'succeeded' || !chosen.includes(taskId));
+		}
+		// The first read of a young task (unread for 10 rounds) finds it started while t5 waits queued.
+		expect(readEverythingFrom).toBeDefined();
+		expect(readEverythingFrom).toBeLessThanOrEqual(12);
 	});
 
 	it('reads every task every round once a task starts far ahead of an older one still queued', () => {
