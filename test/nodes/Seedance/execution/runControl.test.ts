@@ -161,7 +161,11 @@ describe('a run of the node: failed items, a failing run, retries, batching', ()
 			cancel();
 			await running;
 			expect(Date.now() - cancelledAt).toBeLessThan(2000);
+			// Reads sent just before the cancel may land just after it; none is sent later.
+			await new Promise((r) => setTimeout(r, 200));
+			expect(sim.requests.filter((request) => request.time > cancelledAt + 100)).toEqual([]);
 			const sent = sim.requests.length;
+			// Longer than two poll intervals: a poller still running would read again.
 			await new Promise((r) => setTimeout(r, 2500));
 			expect(sim.requests).toHaveLength(sent);
 			expect(createRequests(sim)).toHaveLength(5);
