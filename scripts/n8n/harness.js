@@ -716,9 +716,18 @@ async function httpStatus(url) {
 const STARTED_MARKER = 'Editor is now accessible via';
 
 /**
- * /healthz/readiness says the DB is migrated; /rest/settings says the REST routes are mounted;
- * the STARTED_MARKER line says the published workflows' webhooks are registered.
+ * Whether `n8n start` (its log so far: `output()`) is ready: /healthz/readiness says the DB is
+ * migrated, /rest/settings that the REST routes are mounted, the STARTED_MARKER line that the
+ * published workflows' webhooks are registered.
  */
+async function isN8nStarted(url, output) {
+	return (
+		(await httpStatus(`${url}/healthz/readiness`)) === 200 &&
+		(await httpStatus(`${url}/rest/settings`)) === 200 &&
+		output().includes(STARTED_MARKER)
+	);
+}
+
 async function waitUntilServing({ url, child, timeoutMs, output }) {
 	const deadline = Date.now() + timeoutMs;
 	let lastReport = Date.now();
@@ -726,11 +735,7 @@ async function waitUntilServing({ url, child, timeoutMs, output }) {
 		if (child.exitCode !== null || child.signalCode !== null) {
 			throw new Error(`n8n exited during boot (${child.exitCode ?? child.signalCode})\n${lastLines(output())}`);
 		}
-		const ready =
-			(await httpStatus(`${url}/healthz/readiness`)) === 200 &&
-			(await httpStatus(`${url}/rest/settings`)) === 200 &&
-			output().includes(STARTED_MARKER);
-		if (ready) return;
+		if (await isN8nStarted(url, output)) return;
 		if (Date.now() - lastReport > 15000) {
 			lastReport = Date.now();
 			const lastLine = output().trim().split('\n').pop() ?? '';
@@ -910,7 +915,7 @@ async function startSimulator({ apiKey, port = 0, mediaPort = 0, args = [], time
 
 module.exports = {
 	REPO_ROOT,
-	STARTED_MARKER,
+	isN8nStarted,
 	PACKAGE_NAME,
 	NODE_TYPE,
 	CREDENTIAL_TYPE,

@@ -391,10 +391,7 @@ async function startQueueStack({
 			stack.main = Object.assign(main, { port: mainPort, url: `http://localhost:${mainPort}` });
 			await waitFor(
 				`n8n main on port ${mainPort}`,
-				async () =>
-					(await httpOk(`${main.url}/healthz/readiness`)) &&
-					(await httpOk(`${main.url}/rest/settings`)) &&
-					main.output().includes(harness.STARTED_MARKER),
+				() => harness.isN8nStarted(main.url, main.output),
 				{ handle: main },
 			);
 			log(`n8n main ready after ${((Date.now() - mainStartedAt) / 1000).toFixed(1)} s`);
