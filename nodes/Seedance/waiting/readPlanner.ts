@@ -41,9 +41,9 @@ interface TaskView {
  * round in which they all had started, back to one when one is still queued; and, until a
  * round has seen a task still queued, the youngest one too (a provider with room for the
  * whole sheet shows it in one round). A round also reads the task unread for longest once it
- * has gone 10 rounds unread (30 while the run is busy): no task is left for good. A task seen started far ahead of an
- * older one still queued shows a provider out of order: from then on the planner reads every
- * waiting task every round (as with no planner).
+ * has gone 10 rounds unread (30 while the run is busy): no task is left for good. A task seen
+ * started far ahead of an older one still queued shows a provider out of order: from then on
+ * the planner reads every waiting task every round (as with no planner).
  *
  * A run is measured closely only from a start known within about a round (a round saw the
  * task queued, the next saw or inferred it started); until then, loosely, from the latest
@@ -211,9 +211,8 @@ export class ReadPlanner {
 			this.youngestProbe = youngestUnstarted;
 		}
 		// The task unread for longest, once a while: where the provider breaks the order, this is
-		// the read that shows it.
-		// Among tasks unread as long (within half a round: tasks created in one batch are known
-		// milliseconds apart), the youngest: where the order is broken, it is the likeliest to show it.
+		// the read that shows it. Among tasks unread as long (within half a round: tasks created in
+		// one batch are known milliseconds apart), the youngest: the likeliest to show it.
 		const longestUnheard = ordered.reduce((earliest, { view }) => Math.min(earliest, lastHeardOf(view)), Infinity);
 		const stalest = ordered.filter(({ view }) => lastHeardOf(view) <= longestUnheard + roundMs / 2).at(-1);
 		const sweepRounds = busy ? SWEEP_ROUNDS : SWEEP_ROUNDS_IDLE;

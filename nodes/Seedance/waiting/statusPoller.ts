@@ -156,7 +156,9 @@ export class StatusPoller {
 		const byQueue = new Map<string, string[]>();
 		for (const reads of ordered) {
 			const { queue, taskId } = reads[0].reader;
-			byQueue.set(queue, [...(byQueue.get(queue) ?? []), taskId]);
+			const taskIds = byQueue.get(queue);
+			if (taskIds) taskIds.push(taskId);
+			else byQueue.set(queue, [taskId]);
 		}
 		const busy = this.busy();
 		const chosen = new Set<string>();
